@@ -1,0 +1,50 @@
+/*
+ * The seam between portable code and the machine.
+ *
+ * Everything below drivers/, lib/ and kernel/ reaches hardware and Xen only
+ * through these functions.  The kernel build implements them in arch/x86/
+ * (hypercall page, port I/O, sti/hlt); the host build implements them in
+ * tests/sim/ with a simulated Xen.  That is what lets one set of sources be
+ * both the kernel and the code the unit tests exercise.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xen.h"
+
+/* Hypercalls, with the argument conventions of Xen's public headers. */
+long hypercall_sched_op(unsigned int cmd, void *arg);
+long hypercall_event_channel_op(unsigned int cmd, void *arg);
+long hypercall_hvm_op(unsigned int cmd, void *arg);
+long hypercall_memory_op(unsigned int cmd, void *arg);
+long hypercall_vcpu_op(unsigned int cmd, unsigned int vcpu, void *arg);
+long hypercall_xen_version(unsigned int cmd, void *arg);
+
+/* Raw bytes to the last-resort console (I/O port 0xe9, read by Xen). */
+void arch_debug_write(const char *s, size_t len);
+
+/* The time stamp counter (never RDTSCP: Xen under QEMU cannot emulate it). */
+uint64_t arch_rdtsc(void);
+
+/*
+ * The kernel runs with interrupts off.  arch_idle() enables them and halts
+ * until one arrives (atomically: no wake-up is lost between the check a caller
+ * made and the halt), lets the event upcall run, and disables them again.
+ */
+void arch_idle(void);
+
+/* Guest-physical frame numbers; the kernel identity-maps the first 4 GiB. */
+static inline void *arch_pfn_to_ptr(uint64_t pfn)
+{
+    return (void *)(uintptr_t)(pfn << 12);
+}
+
+static inline uint64_t arch_ptr_to_pfn(const void *p)
+{
+    return (uint64_t)(uintptr_t)p >> 12;
+}
+
+#endif

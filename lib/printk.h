@@ -1,0 +1,32 @@
+/*
+ * Formatting and the kernel log.
+ *
+ * fmt_vsnprintf() is a small printf: %d %i %u %x %X %p %s %c %%, the l, ll
+ * and z length modifiers, a width (with 0 or - flags) and a precision for %s
+ * (also as .*).  printk() formats one message and hands it to every sink: the
+ * console ring and port 0xe9 in the kernel, a capture buffer in host tests.
+ */
+#ifndef LIB_PRINTK_H
+#define LIB_PRINTK_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define PRINTK_MAX_SINKS 4
+#define PRINTK_LINE_MAX  512
+
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+typedef void (*printk_sink_fn)(const char *s, size_t len, void *ctx);
+
+/* Returns 0, or -1 when all PRINTK_MAX_SINKS slots are taken. */
+int printk_add_sink(printk_sink_fn fn, void *ctx);
+void printk_remove_sink(printk_sink_fn fn, void *ctx);
+
+/* Messages longer than PRINTK_LINE_MAX - 1 bytes are cut short. */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
