@@ -26,7 +26,7 @@ COMMON     := -std=c11 $(WARN) -I. -DTEST_VM_VERSION='"$(VERSION)-$(GIT_REV)"'
 # no SSE (the kernel never saves vector state), no stack protector or PIE.
 KCFLAGS    := $(COMMON) -ffreestanding -nostdlib -mno-red-zone -mgeneral-regs-only \
               -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
-              -fno-builtin -fcf-protection=none -mcmodel=small -Os -g -MMD -MP
+              -fno-builtin -fno-tree-loop-distribute-patterns -fcf-protection=none -mcmodel=small -Os -g -MMD -MP
 KASFLAGS   := $(KCFLAGS) -D__ASSEMBLY__
 KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none \
               -T linker.ld

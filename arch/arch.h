@@ -36,6 +36,12 @@ uint64_t arch_rdtsc(void);
  */
 void arch_idle(void);
 
+/*
+ * Report a fatal error on every console and ask Xen to crash the domain (a
+ * test VM must never hang silently).  Callers end the message with "\n".
+ */
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Guest-physical frame numbers; the kernel identity-maps the first 4 GiB. */
 static inline void *arch_pfn_to_ptr(uint64_t pfn)
 {

@@ -13,7 +13,7 @@
 #include <xen/event_channel.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
-#include <xen/hvm/start_info.h>
+#include <xen/arch-x86/hvm/start_info.h>
 #include <xen/io/console.h>
 #include <xen/io/xs_wire.h>
 #include <xen/memory.h>

@@ -7,6 +7,23 @@ struct sink {
 };
 
 static struct sink sinks[PRINTK_MAX_SINKS];
+static char history[PRINTK_HISTORY_MAX];
+static size_t history_len;
+
+void printk_replay_history(printk_sink_fn fn, void *ctx)
+{
+    if (history_len)
+        fn(history, history_len, ctx);
+}
+
+static void remember(const char *s, size_t len)
+{
+    size_t room = sizeof(history) - history_len;
+    size_t n = len < room ? len : room;
+    for (size_t i = 0; i < n; i++)
+        history[history_len + i] = s[i];
+    history_len += n;
+}
 
 int printk_add_sink(printk_sink_fn fn, void *ctx)
 {
@@ -38,6 +55,7 @@ void printk(const char *fmt, ...)
     va_end(ap);
     size_t len = n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1;
 
+    remember(line, len);
     for (int i = 0; i < PRINTK_MAX_SINKS; i++) {
         if (sinks[i].fn)
             sinks[i].fn(line, len, sinks[i].ctx);

@@ -26,7 +26,15 @@ typedef void (*printk_sink_fn)(const char *s, size_t len, void *ctx);
 int printk_add_sink(printk_sink_fn fn, void *ctx);
 void printk_remove_sink(printk_sink_fn fn, void *ctx);
 
-/* Messages longer than PRINTK_LINE_MAX - 1 bytes are cut short. */
+/*
+ * The first PRINTK_HISTORY_MAX bytes ever logged are kept, so that a sink
+ * that comes up late (the console ring) can still show the boot log.
+ */
+#define PRINTK_HISTORY_MAX 3072
+void printk_replay_history(printk_sink_fn fn, void *ctx);
+
+/* Callers end each line with "\n".  Messages longer than PRINTK_LINE_MAX - 1
+ * bytes are cut short. */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,0 +1,75 @@
+/*
+ * From the boot assembly to the kernel proper: the CPU-level set-up that only
+ * makes sense on x86 under Xen (debug port, CPUID, IDT, hypercall page), and
+ * the arch.h functions the portable code uses.
+ */
+#include "arch/arch.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/hypercall_page.h"
+#include "arch/x86/idt.h"
+#include "arch/x86/xen_cpuid.h"
+#include "kernel/main.h"
+#include "lib/printk.h"
+
+#define DEBUG_PORT      0xe9 /* Xen (and QEMU's -debugcon) print what is written here */
+#define QEMU_EXIT_PORT  0xf4 /* QEMU's isa-debug-exit, when present: exit status (v << 1) | 1 */
+
+void arch_debug_write(const char *s, size_t len)
+{
+    while (len--)
+        outb(DEBUG_PORT, (uint8_t)*s++);
+}
+
+static void debug_port_sink(const char *s, size_t len, void *ctx)
+{
+    (void)ctx;
+    arch_debug_write(s, len);
+}
+
+uint64_t arch_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+void arch_idle(void)
+{
+    /* STI's one-instruction shadow makes "sti; hlt" atomic: no lost wake-up. */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void panic(const char *fmt, ...)
+{
+    char msg[PRINTK_LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    printk("%s", msg);
+
+    struct sched_shutdown crash = {.reason = SHUTDOWN_crash};
+    hypercall_sched_op(SCHEDOP_shutdown, &crash);
+    halt_forever();
+}
+
+void arch_start(const struct hvm_start_info *start_info)
+{
+    printk_add_sink(debug_port_sink, 0);
+
+    uint32_t base = xen_cpuid_base();
+    if (!base) {
+        printk("test-vm: not running on Xen (no Xen CPUID leaves); stopping\n");
+        outb(QEMU_EXIT_PORT, 1);
+        halt_forever();
+    }
+    struct cpuid_regs version = cpuid(base + 1);
+    printk("test-vm: Xen CPUID leaves at 0x%x, version %u.%u\n", base, version.eax >> 16,
+           version.eax & 0xffff);
+
+    idt_init();
+    if (hypercall_page_init(base) < 0)
+        halt_forever(); /* no hypercalls: nothing else can report or crash */
+
+    kernel_main(start_info);
+}

@@ -1,0 +1,38 @@
+/* Unexpected exceptions: report everything a developer needs, then crash. */
+#include "arch/x86/traps.h"
+#include "arch/arch.h"
+#include "arch/x86/cpu.h"
+#include "lib/printk.h"
+
+static const char *const exception_names[32] = {
+    "#DE divide error",  "#DB debug",          "NMI",
+    "#BP breakpoint",    "#OF overflow",       "#BR bound range",
+    "#UD invalid opcode", "#NM no FPU",        "#DF double fault",
+    "coprocessor overrun", "#TS invalid TSS",  "#NP segment not present",
+    "#SS stack fault",   "#GP general protection", "#PF page fault",
+    "reserved",          "#MF x87 error",      "#AC alignment check",
+    "#MC machine check", "#XM SIMD error",     "#VE virtualization",
+    "#CP control protection",
+};
+
+void trap_handler(struct trap_frame *f)
+{
+    const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
+                                                                     : "reserved";
+    printk("test-vm: FATAL: exception %lu (%s) error_code 0x%lx\n", (unsigned long)f->vector,
+           name, (unsigned long)f->error_code);
+    printk("test-vm:   rip %016lx  cs %04lx  rflags %08lx  rsp %016lx  ss %04lx\n",
+           (unsigned long)f->rip, (unsigned long)f->cs, (unsigned long)f->rflags,
+           (unsigned long)f->rsp, (unsigned long)f->ss);
+    printk("test-vm:   cr2 %016lx\n", (unsigned long)read_cr2());
+    printk("test-vm:   rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", (unsigned long)f->rax,
+           (unsigned long)f->rbx, (unsigned long)f->rcx, (unsigned long)f->rdx);
+    printk("test-vm:   rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", (unsigned long)f->rsi,
+           (unsigned long)f->rdi, (unsigned long)f->rbp, (unsigned long)f->r8);
+    printk("test-vm:   r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", (unsigned long)f->r9,
+           (unsigned long)f->r10, (unsigned long)f->r11, (unsigned long)f->r12);
+    printk("test-vm:   r13 %016lx  r14 %016lx  r15 %016lx\n", (unsigned long)f->r13,
+           (unsigned long)f->r14, (unsigned long)f->r15);
+    panic("test-vm: FATAL: unhandled exception %lu at rip %016lx\n", (unsigned long)f->vector,
+          (unsigned long)f->rip);
+}

@@ -1,0 +1,45 @@
+/*
+ * Event channels: shared_info, the upcall, and per-port handlers.
+ *
+ * Xen raises EVENT upcalls on one interrupt vector (HVM_PARAM_CALLBACK_IRQ,
+ * "vector" type); events_upcall() then scans the classic two-level pending
+ * bitmap and calls the handler bound to each pending, unmasked port.
+ * Handlers run with interrupts off, from arch_idle(); they should only note
+ * that something happened.  The main loop does the work.
+ */
+#ifndef DRIVERS_EVENTS_H
+#define DRIVERS_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/xen.h"
+
+#define EVENTS_MAX_PORTS 256 /* ports we can bind handlers to */
+
+typedef void (*event_handler_fn)(evtchn_port_t port, void *ctx);
+
+/*
+ * Map shared_info onto our own page and ask for upcalls on `vector`.
+ * Called again after resuming in a new domain: the old bindings are gone.
+ */
+int events_init(uint8_t vector);
+struct shared_info *events_shared_info(void);
+
+/* Bind a handler to a port and unmask it. */
+int events_bind(evtchn_port_t port, event_handler_fn fn, void *ctx);
+void events_unbind(evtchn_port_t port);
+int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_t *port);
+
+void events_mask(evtchn_port_t port);
+void events_unmask(evtchn_port_t port);
+int events_notify(evtchn_port_t port);
+
+/* Called from the upcall vector (or the simulated Xen in host tests). */
+void events_upcall(void);
+
+/* Counters, for the log and for tests. */
+uint64_t events_upcalls(void);
+uint64_t events_spurious(void);
+
+#endif

@@ -1,0 +1,71 @@
+#include "drivers/timer.h"
+#include "arch/arch.h"
+#include "drivers/events.h"
+#include "lib/printk.h"
+
+static uint64_t fired;
+static evtchn_port_t timer_port;
+
+uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc)
+{
+    uint64_t delta = tsc - t->tsc_timestamp;
+    if (t->tsc_shift >= 0)
+        delta <<= t->tsc_shift;
+    else
+        delta >>= -t->tsc_shift;
+    return t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+}
+
+uint64_t time_now_ns(void)
+{
+    const volatile struct vcpu_time_info *t = &events_shared_info()->vcpu_info[0].time;
+    struct vcpu_time_info copy;
+    uint32_t version;
+
+    /* Xen bumps the version to odd while it updates the record. */
+    do {
+        version = t->version;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        copy.tsc_timestamp = t->tsc_timestamp;
+        copy.system_time = t->system_time;
+        copy.tsc_to_system_mul = t->tsc_to_system_mul;
+        copy.tsc_shift = t->tsc_shift;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((version & 1) || version != t->version);
+
+    return pvclock_read_ns(&copy, arch_rdtsc());
+}
+
+static void timer_event(evtchn_port_t port, void *ctx)
+{
+    (void)port;
+    (void)ctx;
+    fired++;
+}
+
+int timer_init(void)
+{
+    int rc = events_bind_virq(VIRQ_TIMER, timer_event, 0, &timer_port);
+    if (rc)
+        return rc;
+    printk("test-vm: timer: VIRQ_TIMER on port %u, clock at %lu ms\n", timer_port,
+           (unsigned long)(time_now_ns() / NS_PER_MS));
+    return 0;
+}
+
+void wait_for_event_until(uint64_t deadline_ns)
+{
+    if (deadline_ns == TIME_FOREVER) {
+        hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, 0, 0);
+    } else {
+        /* A deadline already past fires at once, which is what we want. */
+        struct vcpu_set_singleshot_timer t = {.timeout_abs_ns = deadline_ns, .flags = 0};
+        hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+    }
+    arch_idle();
+}
+
+uint64_t timer_fired(void)
+{
+    return fired;
+}

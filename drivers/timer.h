@@ -1,0 +1,34 @@
+/*
+ * Time and waiting.  time_now_ns() reads Xen's pvclock (vcpu_time_info in
+ * shared_info); a one-shot timer (VCPUOP_set_singleshot_timer) raises
+ * VIRQ_TIMER so the kernel can sleep in arch_idle() with a deadline.
+ */
+#ifndef DRIVERS_TIMER_H
+#define DRIVERS_TIMER_H
+
+#include <stdint.h>
+
+#include "arch/xen.h"
+
+#define NS_PER_MS 1000000ull
+#define NS_PER_S  1000000000ull
+#define TIME_FOREVER UINT64_MAX
+
+/* Nanoseconds since the domain started, from a vcpu_time_info record. */
+uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc);
+
+uint64_t time_now_ns(void);
+
+/* Bind VIRQ_TIMER (again, after a resume). */
+int timer_init(void);
+
+/*
+ * Sleep until an event arrives or deadline_ns passes, whichever is first
+ * (TIME_FOREVER: no deadline).
+ */
+void wait_for_event_until(uint64_t deadline_ns);
+
+/* Timer interrupts seen so far. */
+uint64_t timer_fired(void);
+
+#endif

@@ -1,0 +1,110 @@
+#include "kernel/devices.h"
+#include "arch/arch.h"
+#include "drivers/events.h"
+#include "drivers/timer.h"
+#include "lib/printk.h"
+
+int64_t hvm_param(uint32_t index)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
+    long rc = hypercall_hvm_op(HVMOP_get_param, &p);
+    return rc ? -1 : (int64_t)p.value;
+}
+
+static void notify_port(void *ctx)
+{
+    events_notify(*(evtchn_port_t *)ctx);
+}
+
+static void wait_event(void *ctx, uint64_t deadline_ns)
+{
+    (void)ctx;
+    wait_for_event_until(deadline_ns);
+}
+
+static uint64_t now_ns(void *ctx)
+{
+    (void)ctx;
+    return time_now_ns();
+}
+
+/* Waking the CPU from arch_idle() is all a ring event has to do. */
+static void ring_event(evtchn_port_t port, void *ctx)
+{
+    (void)port;
+    (void)ctx;
+}
+
+static int find_ring(const char *name, uint32_t pfn_param, uint32_t evtchn_param, void **ring,
+                     evtchn_port_t *port)
+{
+    int64_t pfn = hvm_param(pfn_param), evtchn = hvm_param(evtchn_param);
+    if (pfn <= 0 || evtchn <= 0) {
+        printk("test-vm: %s: no ring (pfn %ld, event channel %ld)\n", name, (long)pfn,
+               (long)evtchn);
+        return -1;
+    }
+    *ring = arch_pfn_to_ptr((uint64_t)pfn);
+    *port = (evtchn_port_t)evtchn;
+    printk("test-vm: %s: ring at pfn 0x%lx, event channel %u\n", name, (unsigned long)pfn,
+           *port);
+    return events_bind(*port, ring_event, 0);
+}
+
+static int console_up(struct devices *d)
+{
+    void *ring;
+    if (find_ring("console", HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN, &ring,
+                  &d->console_port))
+        return -1;
+    struct ring_transport t = {notify_port, wait_event, now_ns, &d->console_port};
+    console_init(&d->console, ring, &t);
+    if (!d->console_up) {
+        printk_replay_history(console_printk_sink, &d->console);
+        printk_add_sink(console_printk_sink, &d->console);
+    }
+    d->console_up = true;
+    return 0;
+}
+
+static int xenstore_up(struct devices *d, bool resume)
+{
+    void *ring;
+    if (find_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN, &ring,
+                  &d->xenstore_port))
+        return -1;
+    if (resume)
+        return xenstore_resume(&d->xenstore, ring);
+    struct ring_transport t = {notify_port, wait_event, now_ns, &d->xenstore_port};
+    xenstore_init(&d->xenstore, ring, &t);
+    d->xenstore_up = true;
+    return 0;
+}
+
+static int events_and_timer_up(struct devices *d)
+{
+    int rc = events_init(d->upcall_vector);
+    if (rc)
+        return rc;
+    return timer_init();
+}
+
+int devices_bring_up(struct devices *d, uint8_t upcall_vector)
+{
+    d->upcall_vector = upcall_vector;
+    int rc = events_and_timer_up(d);
+    if (rc)
+        return rc;
+    /* No console ring is survivable: the log still reaches port 0xe9. */
+    console_up(d);
+    return xenstore_up(d, false);
+}
+
+int devices_resume(struct devices *d)
+{
+    int rc = events_and_timer_up(d);
+    if (rc)
+        return rc;
+    console_up(d);
+    return xenstore_up(d, true);
+}

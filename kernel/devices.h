@@ -1,0 +1,37 @@
+/*
+ * The Xen devices the kernel drives, brought up in order at boot and set up
+ * again after resuming in a new domain: event channels (shared_info and the
+ * upcall), the timer, the PV console ring and the xenstore ring.
+ */
+#ifndef KERNEL_DEVICES_H
+#define KERNEL_DEVICES_H
+
+#include <stdint.h>
+
+#include "drivers/console.h"
+#include "drivers/xenstore.h"
+
+struct devices {
+    uint8_t upcall_vector;
+    evtchn_port_t console_port, xenstore_port;
+    struct console console;
+    struct xenstore xenstore;
+    bool console_up, xenstore_up;
+};
+
+/* Read an HVM param of our own domain; returns -1 on failure. */
+int64_t hvm_param(uint32_t index);
+
+/*
+ * Boot: events, timer, console (then the console is a printk sink), xenstore.
+ * Returns 0, or < 0 if a device the VM cannot work without is missing.
+ */
+int devices_bring_up(struct devices *d, uint8_t upcall_vector);
+
+/*
+ * After SHUTDOWN_suspend returned 0: the domain is new, so are shared_info,
+ * every event channel and the rings' ports.  Watches are registered again.
+ */
+int devices_resume(struct devices *d);
+
+#endif

@@ -1,0 +1,9 @@
+#ifndef KERNEL_MAIN_H
+#define KERNEL_MAIN_H
+
+#include "arch/xen.h"
+
+/* The bring-up order and the event loop; called once the CPU is set up. */
+_Noreturn void kernel_main(const struct hvm_start_info *start_info);
+
+#endif
