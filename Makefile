@@ -28,7 +28,7 @@ KCFLAGS    := $(COMMON) -ffreestanding -nostdlib -mno-red-zone -mgeneral-regs-on
               -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
               -fno-builtin -fno-tree-loop-distribute-patterns -fcf-protection=none -mcmodel=small -Os -g -MMD -MP
 KASFLAGS   := $(KCFLAGS) -D__ASSEMBLY__
-KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none \
+KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none --no-warn-rwx-segments \
               -T linker.ld
 
 # The portable sources: they build into the kernel and, unchanged, into the
@@ -50,8 +50,13 @@ $(B)/kernel/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
-$(B)/test-vm.xen: $(KERNEL_OBJS) linker.ld
+# build/test-vm.elf keeps symbols and debug info (for gdb); the image Xen
+# loads is the same ELF stripped.
+$(B)/test-vm.elf: $(KERNEL_OBJS) linker.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(B)/test-vm.xen: $(B)/test-vm.elf
+	$(OBJCOPY) --strip-all $< $@
 
 $(B)/test-vm.xen.gz: $(B)/test-vm.xen
 	gzip -9 -n -c $< > $@

@@ -138,3 +138,5 @@ boot_pd:
 boot_stack:
     .skip BOOT_STACK_SIZE
 boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits
