@@ -38,7 +38,7 @@ PORTABLE_SRCS := $(wildcard lib/*.c drivers/*.c) $(filter-out kernel/main.c,$(wi
 KERNEL_SRCS   := $(wildcard boot/*.S arch/x86/*.S arch/x86/*.c) kernel/main.c $(PORTABLE_SRCS)
 KERNEL_OBJS   := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel unit fuzz fuzz-build test lab bench format clean size
+.PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench format clean size
 all: kernel
 kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz
 
@@ -104,11 +104,19 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-# ---- everything
-test: kernel $(UNIT_BINS) $(FUZZ_BINS)
+# ---- everything.  `make test` and `make lab` first install any missing
+# Debian package (tools/install-deps), so both work on a fresh machine.
+deps:
+	@tools/install-deps
+
+test: deps
+	@$(MAKE) --no-print-directory kernel unit-build fuzz-build
 	@tests/run-all
 
-lab: kernel
+unit-build: $(UNIT_BINS)
+
+lab: deps
+	@$(MAKE) --no-print-directory kernel
 	@tools/lab/run --interactive
 
 bench: kernel
