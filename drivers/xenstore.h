@@ -49,7 +49,7 @@ enum xenstore_error {
     XS_ERROR_COUNT
 };
 
-const char *xenstore_error_name(int err); /* accepts err or -err */
+const char *xenstore_error_name(int err);                   /* accepts err or -err */
 int xenstore_error_from_name(const char *name, size_t len); /* positive code */
 
 #define XENSTORE_MAX_WATCHES      8
@@ -86,6 +86,13 @@ struct xenstore {
 
     /* Registered watches, re-registered by xenstore_resume(). */
     struct xenstore_watch watches[XENSTORE_MAX_WATCHES];
+
+    /* The one request in flight (requests are synchronous). */
+    bool awaiting_reply;
+    bool reply_ready; /* in_hdr/in_body hold its reply, not yet taken */
+    uint32_t awaiting_req_id;
+    uint32_t awaiting_type;
+    unsigned long protocol_errors; /* malformed or unexpected messages skipped */
 };
 
 typedef uint32_t xenstore_tx; /* 0: no transaction */
@@ -108,6 +115,36 @@ int xenstore_transaction_start(struct xenstore *xs, xenstore_tx *tx);
 /* commit=false aborts.  Returns -XS_EAGAIN when the transaction must be retried. */
 int xenstore_transaction_end(struct xenstore *xs, xenstore_tx tx, bool commit);
 
+/*
+ * The body of a transaction: 0 to commit, > 0 to abort and hand that value
+ * back (e.g. "the value is not what we expected"), < 0 to abort with an error.
+ * It may run several times, so it must not have side effects outside xenstore.
+ */
+typedef int (*xenstore_tx_fn)(struct xenstore *xs, xenstore_tx tx, void *ctx);
+
+/*
+ * Run fn in a fresh transaction and commit it, starting over when fn or the
+ * commit fails with -XS_EAGAIN (another writer touched the store), at most
+ * max_tries times.  Returns 0 once committed, fn's positive value, or a
+ * negative error (-XS_EAGAIN when the tries ran out).
+ */
+int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx,
+                               unsigned int max_tries);
+
+#define XENSTORE_TX_MAX_TRIES  16
+#define XENSTORE_VALUE_CHANGED 1
+
+/*
+ * Compare and swap: in a transaction (retried on EAGAIN up to
+ * XENSTORE_TX_MAX_TRIES times), write value to path only if path still holds
+ * expected.  Returns 0 when written, XENSTORE_VALUE_CHANGED when path held
+ * something else or was gone (nothing written), or a negative error.  The ack
+ * of a control/shutdown request: xenstore_write_if_unchanged(xs,
+ * "control/shutdown", "poweroff", "").
+ */
+int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const char *expected,
+                                const char *value);
+
 int xenstore_watch(struct xenstore *xs, const char *path, const char *token);
 int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token);
 
@@ -118,6 +155,16 @@ int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token);
 bool xenstore_next_watch_event(struct xenstore *xs, struct xenstore_watch_event *ev);
 /* True if a watch event is queued or unread bytes wait in the response ring. */
 bool xenstore_has_work(struct xenstore *xs);
+
+/*
+ * The response stream decoder, without the ring: take up to len bytes of the
+ * reply/event byte stream, reassemble messages and dispatch them (events to
+ * the queue, the awaited reply to in_hdr/in_body; anything malformed is
+ * logged, counted in protocol_errors and skipped).  Returns the bytes taken:
+ * fewer than len only when the awaited reply is complete.  The ring reader
+ * feeds it; the fuzz target feeds it too.
+ */
+size_t xenstore_feed(struct xenstore *xs, const char *bytes, size_t len);
 
 /*
  * After resuming in a new domain: forget any half-received message, drop
