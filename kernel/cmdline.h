@@ -1,0 +1,32 @@
+/*
+ * The kernel command line: space-separated words, each `key=value` or a bare
+ * `key`.  The PVH start info points at it (cmdline_paddr); with xl it is the
+ * domain config's `cmdline = "..."`.
+ */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include <stddef.h>
+
+#include "kernel/control.h"
+
+#define CMDLINE_NOT_FOUND (-1)
+#define CMDLINE_TOO_LONG  (-2)
+
+/*
+ * Copy the value of the last `key=value` word (a bare `key` has the value "")
+ * into val, NUL-terminated.  Returns the value's length, CMDLINE_NOT_FOUND
+ * (also for a NULL cmdline), or CMDLINE_TOO_LONG if it does not fit in
+ * len - 1 bytes (val is then "").
+ */
+int cmdline_get(const char *cmdline, const char *key, char *val, size_t len);
+
+/*
+ * Fill *cfg from feature-poweroff=, feature-reboot= and feature-suspend=,
+ * each 1 (write "1", also the default when the word is absent), 0 (write "0")
+ * or omit (write nothing).  A bad value is logged and the default kept.
+ * Returns the number of bad values.
+ */
+int cmdline_control_config(const char *cmdline, struct control_config *cfg);
+
+#endif

@@ -1,0 +1,150 @@
+/* Kernel command line parsing (kernel/cmdline.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kernel/cmdline.h"
+#include "lib/printk.h"
+
+static char console[4096];
+static size_t console_len;
+
+static void capture(const char *s, size_t len, void *ctx)
+{
+    (void)ctx;
+    if (console_len + len < sizeof(console)) {
+        memcpy(console + console_len, s, len);
+        console_len += len;
+        console[console_len] = '\0';
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    console_len = 0;
+    console[0] = '\0';
+    return printk_add_sink(capture, NULL);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    printk_remove_sink(capture, NULL);
+    return 0;
+}
+
+static void test_get(void **state)
+{
+    char val[16];
+    (void)state;
+
+    assert_int_equal(cmdline_get("a=1 b=22 c=333", "b", val, sizeof(val)), 2);
+    assert_string_equal(val, "22");
+    assert_int_equal(cmdline_get("a=1 b=22 c=333", "a", val, sizeof(val)), 1);
+    assert_string_equal(val, "1");
+    assert_int_equal(cmdline_get("a=1 b=22 c=333", "c", val, sizeof(val)), 3);
+    assert_string_equal(val, "333");
+    /* Any run of spaces, tabs or newlines separates words. */
+    assert_int_equal(cmdline_get("  \ta=1 \n  b=x\t", "b", val, sizeof(val)), 1);
+    assert_string_equal(val, "x");
+    /* The value runs to the end of the word and may hold '='. */
+    assert_int_equal(cmdline_get("k=a=b", "k", val, sizeof(val)), 3);
+    assert_string_equal(val, "a=b");
+    assert_int_equal(cmdline_get("k=", "k", val, sizeof(val)), 0);
+    assert_string_equal(val, "");
+    /* A bare key has the value "". */
+    strcpy(val, "junk");
+    assert_int_equal(cmdline_get("quiet k", "k", val, sizeof(val)), 0);
+    assert_string_equal(val, "");
+    /* The last occurrence wins. */
+    assert_int_equal(cmdline_get("k=1 k=2", "k", val, sizeof(val)), 1);
+    assert_string_equal(val, "2");
+}
+
+static void test_get_absent(void **state)
+{
+    char val[16] = "untouched";
+    (void)state;
+
+    assert_int_equal(cmdline_get(NULL, "k", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    assert_int_equal(cmdline_get("", "k", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    assert_int_equal(cmdline_get("   ", "k", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    /* Only whole keys match: neither a longer nor a shorter key. */
+    assert_int_equal(cmdline_get("kk=1 xk=2", "k", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    assert_int_equal(cmdline_get("k=1", "kk", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    assert_int_equal(cmdline_get("K=1", "k", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    assert_string_equal(val, "untouched");
+}
+
+static void test_get_too_long(void **state)
+{
+    char val[4] = "abc";
+    (void)state;
+
+    assert_int_equal(cmdline_get("k=123", "k", val, sizeof(val)), 3);
+    assert_string_equal(val, "123");
+    assert_int_equal(cmdline_get("k=1234", "k", val, sizeof(val)), CMDLINE_TOO_LONG);
+    assert_string_equal(val, "");
+    assert_int_equal(cmdline_get("k=1", "k", val, 0), CMDLINE_TOO_LONG);
+}
+
+static void assert_config(const char *cmdline, enum control_feature poweroff,
+                          enum control_feature reboot, enum control_feature suspend, int bad)
+{
+    struct control_config cfg;
+    memset(&cfg, 0x55, sizeof(cfg));
+    assert_int_equal(cmdline_control_config(cmdline, &cfg), bad);
+    assert_int_equal(cfg.feature_poweroff, poweroff);
+    assert_int_equal(cfg.feature_reboot, reboot);
+    assert_int_equal(cfg.feature_suspend, suspend);
+}
+
+static void test_config(void **state)
+{
+    (void)state;
+    assert_config(NULL, FEATURE_ON, FEATURE_ON, FEATURE_ON, 0);
+    assert_config("console=hvc0", FEATURE_ON, FEATURE_ON, FEATURE_ON, 0);
+    assert_config("feature-poweroff=0", FEATURE_OFF, FEATURE_ON, FEATURE_ON, 0);
+    assert_config("feature-reboot=omit", FEATURE_ON, FEATURE_OMIT, FEATURE_ON, 0);
+    assert_config("feature-suspend=0 feature-poweroff=omit feature-reboot=1", FEATURE_OMIT,
+                  FEATURE_ON, FEATURE_OFF, 0);
+    assert_string_equal(console, "");
+}
+
+static void test_config_bad_values(void **state)
+{
+    (void)state;
+    assert_config("feature-poweroff=2 feature-reboot feature-suspend=ON", FEATURE_ON, FEATURE_ON,
+                  FEATURE_ON, 3);
+    assert_string_equal(console,
+                        "test-vm: cmdline: error: feature-poweroff=2: expected 1, 0 or omit; "
+                        "using 1\n"
+                        "test-vm: cmdline: error: feature-reboot=: expected 1, 0 or omit; using 1\n"
+                        "test-vm: cmdline: error: feature-suspend=ON: expected 1, 0 or omit; "
+                        "using 1\n");
+    console_len = 0;
+    assert_config("feature-suspend=omitomitomitomitomit feature-reboot=\x01", FEATURE_ON,
+                  FEATURE_ON, FEATURE_ON, 2);
+    assert_string_equal(console,
+                        "test-vm: cmdline: error: feature-reboot=\\x01: expected 1, 0 or omit; "
+                        "using 1\n"
+                        "test-vm: cmdline: error: feature-suspend=(too long): expected 1, 0 or "
+                        "omit; using 1\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_get, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_absent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_too_long, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_bad_values, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
