@@ -1,0 +1,189 @@
+/*
+ * A simulated Xen for the host build: it implements every function of
+ * arch/arch.h, so the portable drivers and kernel code run unchanged in
+ * host unit tests, single-threaded and deterministic.
+ *
+ * The model, in one paragraph.  There is one domain with one vCPU.
+ * xen_sim_reset() creates it: a domid, a console and a xenstore ring page
+ * (zeroed, page-aligned heap memory, so pfn = address >> 12 as arch.h
+ * assumes) with an event channel each, published as HVM params.  Event
+ * channels use Xen's 2-level ABI: xen_sim_raise() sets a port's pending bit
+ * and, if the port is unmasked, its selector bit and evtchn_upcall_pending,
+ * exactly as Xen does.  Until the guest maps shared_info
+ * (XENMEM_add_to_physmap) the sim keeps that state in a page of its own;
+ * mapping copies it into the guest's page, which the sim then writes into.
+ * Time is a simulated TSC; the pvclock record (vcpu_time_info) in
+ * shared_info says how to turn it into nanoseconds, and xen_sim_now_ns() is
+ * what that record gives for the current TSC.  Time moves only when a test
+ * calls xen_sim_advance_ns() or when the guest idles with a one-shot timer
+ * armed and nothing pending.
+ *
+ * arch_idle() is where "the rest of the world" runs: every registered
+ * backend (a fake xenconsoled, a fake xenstored) gets a turn; if no upcall
+ * is pending and a one-shot timer is armed, the clock jumps to its deadline
+ * and VIRQ_TIMER is raised; then, if an upcall is pending and the guest set
+ * a callback vector (HVM_PARAM_CALLBACK_IRQ), events_upcall() runs as the
+ * interrupt would.  A guest that idles again and again with nothing to wake
+ * it would hang on real Xen; the sim aborts instead (XEN_SIM_STUCK_LIMIT).
+ *
+ * Backends also run synchronously when the guest sends on their port
+ * (EVTCHNOP_send), and should notify the guest with xen_sim_raise().  They
+ * must look the ring and port up (xen_sim_console_ring(), ...) each time
+ * they run: both change when the domain resumes in a new domain.
+ *
+ * Set XEN_SIM_VERBOSE=1 in the environment to echo the guest's debug-port
+ * output (arch_debug_write) to stderr.
+ */
+#ifndef SIM_XEN_SIM_H
+#define SIM_XEN_SIM_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/xen.h"
+
+/* ---- The domain ------------------------------------------------------ */
+
+/*
+ * A fresh domain (domid 1, generation 0): new rings and ports, no shared_info
+ * mapping, no callback vector, no timer, clock at 0 with the default scale.
+ * Forgets every backend, resume hook, injected failure, counter and the
+ * captured debug output.  Call it first in every test's set-up.
+ */
+void xen_sim_reset(void);
+
+domid_t xen_sim_domid(void);
+/* 0 after xen_sim_reset(), one more after each resume in a new domain. */
+unsigned int xen_sim_generation(void);
+
+/* ---- HVM params, as the toolstack set them --------------------------- */
+
+uint64_t xen_sim_param(uint32_t index);
+/* The toolstack's view: no permission checks (e.g. set CONSOLE_EVTCHN to 0). */
+void xen_sim_set_param(uint32_t index, uint64_t value);
+/* The vector from HVM_PARAM_CALLBACK_IRQ if the guest chose type 2, else -1. */
+int xen_sim_callback_vector(void);
+
+/* ---- The rings of the current domain ---------------------------------- */
+
+struct xencons_interface *xen_sim_console_ring(void);
+struct xenstore_domain_interface *xen_sim_store_ring(void);
+evtchn_port_t xen_sim_console_port(void);
+evtchn_port_t xen_sim_store_port(void);
+
+/* ---- shared_info -------------------------------------------------------- */
+
+/* Where the sim keeps shared_info now: the guest's page once mapped. */
+struct shared_info *xen_sim_shared_info(void);
+bool xen_sim_shared_info_mapped(void);
+
+/* ---- Event channels ----------------------------------------------------- */
+
+#define XEN_SIM_MAX_PORTS 4096 /* the 2-level ABI's limit on 64-bit */
+#define XEN_SIM_ANY_PORT  ((evtchn_port_t)~0u)
+
+/*
+ * A new interdomain-style port (as if a backend had bound one), so a test can
+ * play the remote end: EVTCHNOP_send on it counts and runs its backends.
+ * Returns 0 when every port is taken.
+ */
+evtchn_port_t xen_sim_alloc_port(void);
+/* The remote end notifies: set pending as Xen does (no-op on a bad port). */
+void xen_sim_raise(evtchn_port_t port);
+bool xen_sim_port_pending(evtchn_port_t port);
+bool xen_sim_port_masked(evtchn_port_t port);
+/* EVTCHNOP_send calls on port since the domain started. */
+unsigned long xen_sim_sends(evtchn_port_t port);
+/* The port VIRQ virq is bound to, or 0. */
+evtchn_port_t xen_sim_virq_port(uint32_t virq);
+
+/* ---- Backends (the other side of the rings) ------------------------------ */
+
+typedef void (*xen_sim_backend_fn)(void *ctx);
+
+/*
+ * run(ctx) is called on every arch_idle() and whenever the guest sends on
+ * port (any port with XEN_SIM_ANY_PORT).  A backend registered on the console
+ * or xenstore port follows that ring to its new port when the domain resumes
+ * in a new domain, as xenconsoled and xenstored reconnect.  Returns 0, or -1
+ * when the table (16 entries) is full.
+ */
+int xen_sim_register_backend(evtchn_port_t port, xen_sim_backend_fn run, void *ctx);
+void xen_sim_unregister_backend(xen_sim_backend_fn run, void *ctx);
+/* Give every backend one turn, as arch_idle() does. */
+void xen_sim_run_backends(void);
+
+/*
+ * fn(ctx) runs when the domain has resumed in a new domain (rings, ports and
+ * params are the new ones), before SCHEDOP_shutdown returns 0 to the guest.
+ * Returns 0, or -1 when the table (8 entries) is full.
+ */
+int xen_sim_register_resume_hook(xen_sim_backend_fn fn, void *ctx);
+
+/* ---- Time ----------------------------------------------------------------- */
+
+uint64_t xen_sim_now_ns(void); /* what the pvclock record gives for the TSC now */
+uint64_t xen_sim_tsc(void);
+/* Move the TSC forward so that xen_sim_now_ns() grows by at least ns. */
+void xen_sim_advance_ns(uint64_t ns);
+/*
+ * Change the TSC's scale (ns = ((tsc delta << shift) * mul) >> 32, shift may
+ * be negative) and publish a fresh pvclock record.  Default: a 2.5 GHz TSC,
+ * mul 0xcccccccd, shift -1.
+ */
+void xen_sim_set_tsc_scale(uint32_t mul, int8_t shift);
+/* Publish a fresh pvclock record for the current TSC, as Xen does now and then. */
+void xen_sim_update_time_record(void);
+
+bool xen_sim_timer_armed(void);
+uint64_t xen_sim_timer_deadline(void); /* of the armed one-shot timer */
+unsigned long xen_sim_timer_fires(void);
+
+/* ---- Idling ----------------------------------------------------------------- */
+
+#define XEN_SIM_STUCK_LIMIT 100000 /* idles in a row with nothing to wake the guest */
+
+unsigned long xen_sim_idles(void);
+/* events_upcall() calls made by arch_idle(). */
+unsigned long xen_sim_upcalls(void);
+
+/* ---- Shutdown, suspend and resume --------------------------------------------- */
+
+/*
+ * What SCHEDOP_shutdown(SHUTDOWN_suspend) returns: 1 (default) as when the
+ * suspend was cancelled or checkpointed, 0 to resume in a new domain (new
+ * domid, rings, ports and params; shared_info unmapped and fresh; callback
+ * vector, VIRQ bindings and timer gone; TSC on a new base with the clock
+ * carrying on), or a negative error.  Before switching domains every backend
+ * gets one last turn on the old rings.
+ */
+void xen_sim_set_suspend_result(long rc);
+
+/* Other reasons only record the call and return 0 (the guest is "dead"). */
+unsigned long xen_sim_shutdowns(void);
+int xen_sim_last_shutdown_reason(void); /* SHUTDOWN_*, or -1 if none yet */
+
+/* ---- Hypercall accounting and failure injection ------------------------------- */
+
+/* Calls of hypercall (__HYPERVISOR_*) with cmd since the last reset. */
+unsigned long xen_sim_calls(unsigned int hypercall, unsigned int cmd);
+/* Make the next call of hypercall with cmd fail with rc (e.g. -EINVAL). */
+void xen_sim_fail_next(unsigned int hypercall, unsigned int cmd, long rc);
+
+/* ---- The debug port and panic --------------------------------------------------- */
+
+/* Everything arch_debug_write() received since the last reset, NUL-terminated. */
+const char *xen_sim_debug_text(void);
+void xen_sim_debug_clear(void);
+
+/*
+ * panic() prints to stderr and abort()s, unless a test asked to catch it:
+ * then it keeps the message and longjmp()s to *env (with value 1).  NULL
+ * restores abort().  The catch is one-shot: it is cleared when taken.
+ */
+void xen_sim_catch_panic(jmp_buf *env);
+const char *xen_sim_panic_message(void); /* the last caught panic's message */
+
+#endif
