@@ -3,6 +3,10 @@
  * transactions.  The byte level (ring copying, reassembly) is in
  * xenstore_ring.c; this file sees whole messages.
  */
+#ifdef HOST_BUILD
+#define _POSIX_C_SOURCE 200809L /* -std=c11 hides libc's strnlen */
+#endif
+
 #include "drivers/xenstore.h"
 
 #include "drivers/xenstore_ring.h"
@@ -614,7 +618,8 @@ int xenstore_resume(struct xenstore *xs, struct xenstore_domain_interface *ring)
         if (!w->active)
             continue;
         int err = watch_request(xs, XS_WATCH, w);
-        if (err) {
+        /* EEXIST: the suspend was cancelled and the old connection still has it. */
+        if (err && err != -XS_EEXIST) {
             printk("xenstore: resume: watch %s (token %s) not registered again: %s\n", w->path,
                    w->token, xenstore_error_name(err));
             if (!first_err)

@@ -167,9 +167,11 @@ bool xenstore_has_work(struct xenstore *xs);
 size_t xenstore_feed(struct xenstore *xs, const char *bytes, size_t len);
 
 /*
- * After resuming in a new domain: forget any half-received message, drop
- * unread replies (their requests died with the old domain), and register
- * every watch again (each fires once, as on first registration).
+ * After resuming in a new domain: forget any half-received message, skip
+ * whatever the response ring holds (replies to requests that died with the
+ * old domain), and register every watch again (each fires once, as on first
+ * registration; a watch the server still has counts as registered).  Watch
+ * events already queued stay queued.  Returns 0 or the first error.
  */
 int xenstore_resume(struct xenstore *xs, struct xenstore_domain_interface *ring);
 

@@ -1,0 +1,918 @@
+/*
+ * fake_xenstored: see fake_xenstored.h.  Host-only code, so it uses libc.
+ * Layout: the node tree and paths, watches, transactions, the request
+ * handlers, then the rings and the public calls.
+ */
+#define _POSIX_C_SOURCE 200809L /* strnlen */
+
+#include "sim/fake_xenstored.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/xenstore.h"
+
+#define HOME_MAX 32
+
+struct node {
+    char *name; /* one path component; "" for the root */
+    char *value;
+    size_t len;
+    struct node *parent, *children, *next; /* children in creation order */
+};
+
+struct watch {
+    char *path; /* as the guest gave it */
+    char *token;
+    char *abs; /* resolved when registered */
+    bool relative;
+    struct watch *next;
+};
+
+struct change {
+    char *abs;
+    bool removed;
+    struct change *next;
+};
+
+struct txn {
+    uint32_t id;
+    struct node *root;  /* the transaction's own copy of the store */
+    uint64_t start_gen; /* fx->generation when it started */
+    struct change *changes, **changes_tail;
+    struct txn *next;
+};
+
+struct fake_xenstored {
+    struct xenstore_domain_interface *ring;
+    unsigned int domid;
+    char home[HOME_MAX]; /* /local/domain/<domid> */
+
+    struct node *root;
+    uint64_t generation; /* bumped by every change outside a transaction */
+    struct watch *watches;
+    struct txn *txns;
+    uint32_t next_tx_id;
+
+    /* The request being read from the request ring. */
+    struct xsd_sockmsg in_hdr;
+    size_t in_got;
+    size_t in_skip; /* body bytes of an oversized request still to discard */
+    char in_body[XENSTORE_PAYLOAD_MAX + 1];
+
+    /* Output waiting for room in the response ring. */
+    char *out;
+    size_t out_len, out_cap;
+    size_t chunk;
+    bool paused;
+
+    char *fail_next[XS_TYPE_COUNT];
+    fxs_reply_hook hook;
+    void *hook_ctx;
+
+    unsigned int requests[XS_TYPE_COUNT + 1]; /* the last: unknown types */
+    unsigned int notifies;
+    uint64_t clock_ns;
+};
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "fake_xenstored: out of memory\n");
+        abort();
+    }
+    return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+/* ---- nodes */
+
+static struct node *node_new(struct node *parent, const char *name, size_t name_len)
+{
+    struct node *n = calloc(1, sizeof(*n));
+    if (!n)
+        abort();
+    n->name = xstrndup(name, name_len);
+    n->value = xstrdup("");
+    n->parent = parent;
+    if (parent) {
+        struct node **link = &parent->children;
+        while (*link)
+            link = &(*link)->next;
+        *link = n;
+    }
+    return n;
+}
+
+static void node_free(struct node *n)
+{
+    while (n->children) {
+        struct node *c = n->children;
+        n->children = c->next;
+        node_free(c);
+    }
+    free(n->name);
+    free(n->value);
+    free(n);
+}
+
+static void node_unlink(struct node *n)
+{
+    struct node **link = &n->parent->children;
+    while (*link != n)
+        link = &(*link)->next;
+    *link = n->next;
+    n->parent = NULL;
+    n->next = NULL;
+}
+
+static struct node *node_clone(const struct node *n, struct node *parent)
+{
+    struct node *copy = node_new(parent, n->name, strlen(n->name));
+    free(copy->value);
+    copy->value = xstrndup(n->value, n->len);
+    copy->len = n->len;
+    for (const struct node *c = n->children; c; c = c->next)
+        node_clone(c, copy);
+    return copy;
+}
+
+static struct node *child(struct node *n, const char *name, size_t name_len)
+{
+    for (struct node *c = n->children; c; c = c->next) {
+        if (strlen(c->name) == name_len && memcmp(c->name, name, name_len) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* Walk an absolute path; create missing nodes (with empty values) if asked. */
+static struct node *walk(struct node *root, const char *abs, bool create)
+{
+    struct node *n = root;
+    const char *p = abs + 1;
+    while (n && *p) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        struct node *c = child(n, p, len);
+        if (!c && create)
+            c = node_new(n, p, len);
+        n = c;
+        p += len + (slash ? 1 : 0);
+    }
+    return n;
+}
+
+static void node_set(struct node *n, const char *value, size_t len)
+{
+    free(n->value);
+    n->value = xstrndup(value, len);
+    n->len = len;
+}
+
+/* ---- paths */
+
+static bool valid_chars(const char *p)
+{
+    for (; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("-/_@", *p)))
+            return false;
+    }
+    return true;
+}
+
+/* The part of abs below the home, or NULL if abs is not below it. */
+static const char *below_home(const struct fake_xenstored *fx, const char *abs)
+{
+    size_t n = strlen(fx->home);
+    if (strncmp(abs, fx->home, n) == 0 && abs[n] == '/')
+        return abs + n + 1;
+    return NULL;
+}
+
+/*
+ * The absolute form of a path (malloc'd), or NULL if xenstored would call
+ * it invalid.  Watches may also name special paths such as "@releaseDomain".
+ */
+static char *absolute(const struct fake_xenstored *fx, const char *path, bool allow_special)
+{
+    char *abs;
+    if (path[0] == '/' || (allow_special && path[0] == '@')) {
+        abs = xstrdup(path);
+    } else {
+        abs = xmalloc(strlen(fx->home) + strlen(path) + 2);
+        sprintf(abs, "%s/%s", fx->home, path);
+    }
+    size_t len = strlen(abs);
+    const char *rel = below_home(fx, abs);
+    bool ok = path[0] != '\0' && valid_chars(abs) && !strstr(abs, "//") &&
+              (len == 1 || abs[len - 1] != '/') && len <= XENSTORE_ABS_PATH_MAX &&
+              (!rel || strlen(rel) <= XENSTORE_REL_PATH_MAX);
+    if (!ok) {
+        free(abs);
+        return NULL;
+    }
+    return abs;
+}
+
+/* True if path is base or below it. */
+static bool at_or_below(const char *path, const char *base)
+{
+    size_t n = strlen(base);
+    if (strcmp(base, "/") == 0)
+        return path[0] == '/';
+    return strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* ---- output */
+
+static void out_append(struct fake_xenstored *fx, const void *bytes, size_t len)
+{
+    if (fx->out_len + len > fx->out_cap) {
+        fx->out_cap = (fx->out_len + len) * 2;
+        fx->out = realloc(fx->out, fx->out_cap);
+        if (!fx->out)
+            abort();
+    }
+    memcpy(fx->out + fx->out_len, bytes, len);
+    fx->out_len += len;
+}
+
+static void out_message(struct fake_xenstored *fx, uint32_t type, uint32_t req_id, uint32_t tx_id,
+                        const void *payload, size_t len)
+{
+    struct xsd_sockmsg hdr = {.type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len};
+    out_append(fx, &hdr, sizeof(hdr));
+    out_append(fx, payload, len);
+}
+
+static void reply(struct fake_xenstored *fx, const struct xsd_sockmsg *req, const void *payload,
+                  size_t len)
+{
+    out_message(fx, req->type, req->req_id, req->tx_id, payload, len);
+}
+
+static void reply_ok(struct fake_xenstored *fx, const struct xsd_sockmsg *req)
+{
+    reply(fx, req, "OK", 3);
+}
+
+static void reply_error(struct fake_xenstored *fx, const struct xsd_sockmsg *req, const char *name)
+{
+    out_message(fx, XS_ERROR, req->req_id, req->tx_id, name, strlen(name) + 1);
+}
+
+/* ---- watches */
+
+static void send_event(struct fake_xenstored *fx, const struct watch *w, const char *abs)
+{
+    const char *path = abs;
+    if (w->relative && below_home(fx, abs))
+        path = below_home(fx, abs);
+    size_t plen = strlen(path), tlen = strlen(w->token);
+    char *payload = xmalloc(plen + tlen + 2);
+    memcpy(payload, path, plen + 1);
+    memcpy(payload + plen + 1, w->token, tlen + 1);
+    out_message(fx, XS_WATCH_EVENT, 0, 0, payload, plen + tlen + 2);
+    free(payload);
+}
+
+/* A change at abs: watches at or above it see abs; when a subtree goes, the
+ * watches inside it see their own paths. */
+static void fire_watches(struct fake_xenstored *fx, const char *abs, bool removed)
+{
+    for (struct watch *w = fx->watches; w; w = w->next) {
+        if (at_or_below(abs, w->abs))
+            send_event(fx, w, abs);
+        else if (removed && at_or_below(w->abs, abs))
+            send_event(fx, w, w->abs);
+    }
+}
+
+static struct watch **find_watch(struct fake_xenstored *fx, const char *path, const char *token)
+{
+    struct watch **link = &fx->watches;
+    while (*link && (strcmp((*link)->path, path) != 0 || strcmp((*link)->token, token) != 0))
+        link = &(*link)->next;
+    return link;
+}
+
+static void watch_free(struct watch *w)
+{
+    free(w->path);
+    free(w->token);
+    free(w->abs);
+    free(w);
+}
+
+/* ---- transactions */
+
+static struct txn *find_txn(struct fake_xenstored *fx, uint32_t id)
+{
+    struct txn *t = fx->txns;
+    while (t && t->id != id)
+        t = t->next;
+    return t;
+}
+
+static void txn_end(struct fake_xenstored *fx, struct txn *t)
+{
+    struct txn **link = &fx->txns;
+    while (*link != t)
+        link = &(*link)->next;
+    *link = t->next;
+    node_free(t->root);
+    while (t->changes) {
+        struct change *c = t->changes;
+        t->changes = c->next;
+        free(c->abs);
+        free(c);
+    }
+    free(t);
+}
+
+/* A change is visible now outside a transaction, or at its commit inside one. */
+static void changed(struct fake_xenstored *fx, struct txn *t, const char *abs, bool removed)
+{
+    if (!t) {
+        fx->generation++;
+        fire_watches(fx, abs, removed);
+        return;
+    }
+    struct change *c = calloc(1, sizeof(*c));
+    if (!c)
+        abort();
+    c->abs = xstrdup(abs);
+    c->removed = removed;
+    *t->changes_tail = c;
+    t->changes_tail = &c->next;
+}
+
+static int commit(struct fake_xenstored *fx, struct txn *t)
+{
+    if (t->start_gen != fx->generation)
+        return -XS_EAGAIN;
+    node_free(fx->root);
+    fx->root = t->root;
+    t->root = node_new(NULL, "", 0); /* txn_end() frees this stand-in */
+    fx->generation++;
+    for (struct change *c = t->changes; c; c = c->next)
+        fire_watches(fx, c->abs, c->removed);
+    return 0;
+}
+
+/* ---- the store's operations, shared by the guest and the toolstack */
+
+static int store_write(struct fake_xenstored *fx, struct txn *t, const char *abs, const char *value,
+                       size_t len)
+{
+    node_set(walk(t ? t->root : fx->root, abs, true), value, len);
+    changed(fx, t, abs, false);
+    return 0;
+}
+
+static int store_rm(struct fake_xenstored *fx, struct txn *t, const char *abs)
+{
+    struct node *root = t ? t->root : fx->root;
+    struct node *n = walk(root, abs, false);
+    if (n == root)
+        return -XS_EINVAL;
+    if (!n) {
+        /* Like xenstored: removing an absent node is fine if its parent exists. */
+        char *parent = xstrdup(abs);
+        *strrchr(parent, '/') = '\0';
+        bool parent_exists = parent[0] == '\0' || walk(root, parent, false);
+        free(parent);
+        return parent_exists ? 0 : -XS_ENOENT;
+    }
+    node_unlink(n);
+    node_free(n);
+    changed(fx, t, abs, true);
+    return 0;
+}
+
+/* ---- guest requests */
+
+struct request {
+    const struct xsd_sockmsg *hdr;
+    const char *body;
+    struct txn *txn; /* NULL outside a transaction */
+};
+
+/* Split the body into NUL-terminated strings; false if there are not n. */
+static bool strings(const struct request *r, const char **out, int n)
+{
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        size_t len = strnlen(r->body + off, r->hdr->len - off);
+        if (off + len >= r->hdr->len)
+            return false;
+        out[i] = r->body + off;
+        off += len + 1;
+    }
+    return true;
+}
+
+static const char *errname(int err)
+{
+    return xenstore_error_name(err);
+}
+
+static void handle_read(struct fake_xenstored *fx, const struct request *r, struct node *n)
+{
+    reply(fx, r->hdr, n->value, n->len);
+}
+
+static void handle_directory(struct fake_xenstored *fx, const struct request *r, struct node *n)
+{
+    size_t len = 0;
+    for (struct node *c = n->children; c; c = c->next)
+        len += strlen(c->name) + 1;
+    char *buf = xmalloc(len);
+    size_t off = 0;
+    for (struct node *c = n->children; c; c = c->next) {
+        memcpy(buf + off, c->name, strlen(c->name) + 1);
+        off += strlen(c->name) + 1;
+    }
+    reply(fx, r->hdr, buf, len);
+    free(buf);
+}
+
+/* READ, DIRECTORY, WRITE, MKDIR, RM: a path first. */
+static void handle_node_request(struct fake_xenstored *fx, const struct request *r)
+{
+    const char *path;
+    if (!strings(r, &path, 1))
+        return reply_error(fx, r->hdr, "EINVAL");
+    char *abs = absolute(fx, path, false);
+    if (!abs)
+        return reply_error(fx, r->hdr, "EINVAL");
+
+    struct node *root = r->txn ? r->txn->root : fx->root;
+    struct node *n = walk(root, abs, false);
+    bool modifies = r->hdr->type == XS_WRITE || r->hdr->type == XS_MKDIR || r->hdr->type == XS_RM;
+    int err = 0;
+
+    if (modifies && !below_home(fx, abs)) {
+        err = -XS_EACCES;
+    } else if (r->hdr->type == XS_READ || r->hdr->type == XS_DIRECTORY) {
+        if (!n)
+            err = -XS_ENOENT;
+        else if (r->hdr->type == XS_READ)
+            handle_read(fx, r, n);
+        else
+            handle_directory(fx, r, n);
+    } else if (r->hdr->type == XS_WRITE) {
+        size_t off = strlen(path) + 1;
+        store_write(fx, r->txn, abs, r->body + off, r->hdr->len - off);
+        reply_ok(fx, r->hdr);
+    } else if (r->hdr->type == XS_MKDIR) {
+        if (!n)
+            store_write(fx, r->txn, abs, "", 0);
+        reply_ok(fx, r->hdr);
+    } else {
+        err = store_rm(fx, r->txn, abs);
+        if (!err)
+            reply_ok(fx, r->hdr);
+    }
+    if (err)
+        reply_error(fx, r->hdr, errname(err));
+    free(abs);
+}
+
+static void handle_watch(struct fake_xenstored *fx, const struct request *r)
+{
+    const char *s[2];
+    char *abs;
+    if (!strings(r, s, 2) || !(abs = absolute(fx, s[0], true)))
+        return reply_error(fx, r->hdr, "EINVAL");
+
+    struct watch **link = find_watch(fx, s[0], s[1]);
+    if (r->hdr->type == XS_UNWATCH) {
+        free(abs);
+        if (!*link)
+            return reply_error(fx, r->hdr, "ENOENT");
+        struct watch *w = *link;
+        *link = w->next;
+        watch_free(w);
+        return reply_ok(fx, r->hdr);
+    }
+    if (*link) {
+        free(abs);
+        return reply_error(fx, r->hdr, "EEXIST");
+    }
+    struct watch *w = calloc(1, sizeof(*w));
+    if (!w)
+        abort();
+    w->path = xstrdup(s[0]);
+    w->token = xstrdup(s[1]);
+    w->abs = abs;
+    w->relative = s[0][0] != '/' && s[0][0] != '@';
+    *link = w;
+    reply_ok(fx, r->hdr);
+    /* xenstored fires a new watch once, after its reply. */
+    if (w->abs[0] != '@')
+        send_event(fx, w, w->abs);
+}
+
+static void handle_transaction(struct fake_xenstored *fx, const struct request *r)
+{
+    if (r->hdr->type == XS_TRANSACTION_START) {
+        struct txn *t = calloc(1, sizeof(*t));
+        if (!t)
+            abort();
+        t->id = ++fx->next_tx_id;
+        t->root = node_clone(fx->root, NULL);
+        t->start_gen = fx->generation;
+        t->changes_tail = &t->changes;
+        t->next = fx->txns;
+        fx->txns = t;
+        char id[16];
+        int n = snprintf(id, sizeof(id), "%u", t->id);
+        return reply(fx, r->hdr, id, (size_t)n + 1);
+    }
+    const char *how;
+    if (!strings(r, &how, 1) || (strcmp(how, "T") != 0 && strcmp(how, "F") != 0))
+        return reply_error(fx, r->hdr, "EINVAL");
+    int err = strcmp(how, "T") == 0 ? commit(fx, r->txn) : 0;
+    txn_end(fx, r->txn);
+    if (err)
+        return reply_error(fx, r->hdr, errname(err));
+    reply_ok(fx, r->hdr);
+}
+
+static void serve(struct fake_xenstored *fx, const struct xsd_sockmsg *hdr, const char *body)
+{
+    uint32_t type = hdr->type;
+    fx->requests[type < XS_TYPE_COUNT ? type : XS_TYPE_COUNT]++;
+
+    if (fx->hook && fx->hook(fx, hdr, body, fx->hook_ctx))
+        return;
+    if (type < XS_TYPE_COUNT && fx->fail_next[type]) {
+        char *name = fx->fail_next[type];
+        fx->fail_next[type] = NULL;
+        reply_error(fx, hdr, name);
+        free(name);
+        struct txn *t = type == XS_TRANSACTION_END ? find_txn(fx, hdr->tx_id) : NULL;
+        if (t)
+            txn_end(fx, t);
+        return;
+    }
+
+    struct request r = {hdr, body, NULL};
+    if (hdr->tx_id && type != XS_TRANSACTION_START && !(r.txn = find_txn(fx, hdr->tx_id)))
+        return reply_error(fx, hdr, "ENOENT");
+
+    switch (type) {
+    case XS_READ:
+    case XS_DIRECTORY:
+    case XS_WRITE:
+    case XS_MKDIR:
+    case XS_RM:
+        return handle_node_request(fx, &r);
+    case XS_WATCH:
+    case XS_UNWATCH:
+        return handle_watch(fx, &r);
+    case XS_TRANSACTION_START:
+    case XS_TRANSACTION_END:
+        return handle_transaction(fx, &r);
+    default:
+        return reply_error(fx, hdr, "EINVAL");
+    }
+}
+
+/* ---- the rings */
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Take what the request ring holds; serve each request as it completes. */
+static bool read_requests(struct fake_xenstored *fx)
+{
+    struct xenstore_domain_interface *ring = fx->ring;
+    const size_t hdr_size = sizeof(struct xsd_sockmsg);
+    bool progress = false;
+
+    for (;;) {
+        XENSTORE_RING_IDX prod = __atomic_load_n(&ring->req_prod, __ATOMIC_ACQUIRE);
+        XENSTORE_RING_IDX cons = ring->req_cons;
+        if (prod == cons || prod - cons > XENSTORE_RING_SIZE)
+            return progress;
+
+        size_t off = MASK_XENSTORE_IDX(cons);
+        size_t avail = min_size(prod - cons, XENSTORE_RING_SIZE - off);
+        const char *src = &ring->req[off];
+        size_t n;
+        if (fx->in_skip) {
+            n = min_size(avail, fx->in_skip);
+            fx->in_skip -= n;
+        } else if (fx->in_got < hdr_size) {
+            n = min_size(avail, hdr_size - fx->in_got);
+            memcpy((char *)&fx->in_hdr + fx->in_got, src, n);
+        } else {
+            n = min_size(avail, hdr_size + fx->in_hdr.len - fx->in_got);
+            memcpy(fx->in_body + fx->in_got - hdr_size, src, n);
+        }
+        if (!fx->in_skip && n)
+            fx->in_got += n;
+        __atomic_store_n(&ring->req_cons, cons + (XENSTORE_RING_IDX)n, __ATOMIC_RELEASE);
+        progress = true;
+
+        if (fx->in_got == hdr_size && fx->in_hdr.len > XENSTORE_PAYLOAD_MAX) {
+            reply_error(fx, &fx->in_hdr, "E2BIG");
+            fx->in_skip = fx->in_hdr.len;
+            fx->in_got = 0;
+        } else if (fx->in_got >= hdr_size && fx->in_got == hdr_size + fx->in_hdr.len) {
+            fx->in_body[fx->in_hdr.len] = '\0';
+            fx->in_got = 0;
+            serve(fx, &fx->in_hdr, fx->in_body);
+        }
+    }
+}
+
+static bool write_output(struct fake_xenstored *fx)
+{
+    struct xenstore_domain_interface *ring = fx->ring;
+    XENSTORE_RING_IDX cons = __atomic_load_n(&ring->rsp_cons, __ATOMIC_ACQUIRE);
+    XENSTORE_RING_IDX prod = ring->rsp_prod;
+    if (prod - cons > XENSTORE_RING_SIZE)
+        return false;
+
+    size_t n = min_size(fx->out_len, XENSTORE_RING_SIZE - (prod - cons));
+    if (fx->chunk)
+        n = min_size(n, fx->chunk);
+    for (size_t done = 0; done < n;) {
+        size_t off = MASK_XENSTORE_IDX(prod + done);
+        size_t piece = min_size(n - done, XENSTORE_RING_SIZE - off);
+        memcpy(&ring->rsp[off], fx->out + done, piece);
+        done += piece;
+    }
+    __atomic_store_n(&ring->rsp_prod, prod + (XENSTORE_RING_IDX)n, __ATOMIC_RELEASE);
+    memmove(fx->out, fx->out + n, fx->out_len - n);
+    fx->out_len -= n;
+    return n > 0;
+}
+
+bool fxs_run(struct fake_xenstored *fx)
+{
+    if (fx->paused)
+        return false;
+    bool progress = read_requests(fx);
+    return write_output(fx) || progress;
+}
+
+/* ---- the transport */
+
+static void transport_notify(void *ctx)
+{
+    ((struct fake_xenstored *)ctx)->notifies++;
+}
+
+static void transport_wait(void *ctx, uint64_t deadline_ns)
+{
+    struct fake_xenstored *fx = ctx;
+    if (fxs_run(fx))
+        fx->clock_ns += 1000;
+    else if (fx->clock_ns < deadline_ns)
+        fx->clock_ns = deadline_ns;
+}
+
+static uint64_t transport_now_ns(void *ctx)
+{
+    return ((struct fake_xenstored *)ctx)->clock_ns;
+}
+
+void fxs_transport(struct fake_xenstored *fx, struct ring_transport *out)
+{
+    *out = (struct ring_transport){
+        .notify = transport_notify,
+        .wait = transport_wait,
+        .now_ns = transport_now_ns,
+        .ctx = fx,
+    };
+}
+
+/* ---- creation and the toolstack side */
+
+static void set_home(struct fake_xenstored *fx, unsigned int domid)
+{
+    fx->domid = domid;
+    snprintf(fx->home, sizeof(fx->home), "/local/domain/%u", domid);
+}
+
+static void write_domid(struct fake_xenstored *fx)
+{
+    char key[HOME_MAX + 8], value[16];
+    snprintf(key, sizeof(key), "%s/domid", fx->home);
+    snprintf(value, sizeof(value), "%u", fx->domid);
+    node_set(walk(fx->root, key, true), value, strlen(value));
+}
+
+struct fake_xenstored *fxs_create(unsigned int domid)
+{
+    struct fake_xenstored *fx = calloc(1, sizeof(*fx));
+    if (!fx)
+        abort();
+    fx->ring = aligned_alloc(4096, 4096);
+    if (!fx->ring)
+        abort();
+    memset(fx->ring, 0, 4096);
+    fx->root = node_new(NULL, "", 0);
+    set_home(fx, domid);
+    write_domid(fx);
+    fx->clock_ns = 1000000000ull; /* not 0: a zero time hides bugs */
+    return fx;
+}
+
+static void forget_guest(struct fake_xenstored *fx)
+{
+    while (fx->watches) {
+        struct watch *w = fx->watches;
+        fx->watches = w->next;
+        watch_free(w);
+    }
+    while (fx->txns)
+        txn_end(fx, fx->txns);
+}
+
+void fxs_destroy(struct fake_xenstored *fx)
+{
+    if (!fx)
+        return;
+    forget_guest(fx);
+    for (int i = 0; i < XS_TYPE_COUNT; i++)
+        free(fx->fail_next[i]);
+    node_free(fx->root);
+    free(fx->out);
+    free(fx->ring);
+    free(fx);
+}
+
+struct xenstore_domain_interface *fxs_ring(struct fake_xenstored *fx)
+{
+    return fx->ring;
+}
+
+int fxs_write(struct fake_xenstored *fx, const char *path, const char *value)
+{
+    char *abs = absolute(fx, path, false);
+    if (!abs)
+        return -XS_EINVAL;
+    int err = strlen(value) > XENSTORE_PAYLOAD_MAX
+                  ? -XS_E2BIG
+                  : store_write(fx, NULL, abs, value, strlen(value));
+    free(abs);
+    return err;
+}
+
+static struct node *lookup(struct fake_xenstored *fx, const char *path)
+{
+    char *abs = absolute(fx, path, false);
+    struct node *n = abs ? walk(fx->root, abs, false) : NULL;
+    free(abs);
+    return n;
+}
+
+const char *fxs_read(struct fake_xenstored *fx, const char *path)
+{
+    struct node *n = lookup(fx, path);
+    return n ? n->value : NULL;
+}
+
+bool fxs_exists(struct fake_xenstored *fx, const char *path)
+{
+    return lookup(fx, path) != NULL;
+}
+
+int fxs_rm(struct fake_xenstored *fx, const char *path)
+{
+    char *abs = absolute(fx, path, false);
+    if (!abs)
+        return -XS_EINVAL;
+    int err = walk(fx->root, abs, false) ? store_rm(fx, NULL, abs) : -XS_ENOENT;
+    free(abs);
+    return err;
+}
+
+/* ---- control */
+
+void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const char *errname)
+{
+    if ((unsigned int)type >= XS_TYPE_COUNT)
+        return;
+    free(fx->fail_next[type]);
+    fx->fail_next[type] = errname ? xstrdup(errname) : NULL;
+}
+
+void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run)
+{
+    fx->chunk = max_bytes_per_run;
+}
+
+void fxs_set_paused(struct fake_xenstored *fx, bool paused)
+{
+    fx->paused = paused;
+}
+
+void fxs_set_domid(struct fake_xenstored *fx, unsigned int domid)
+{
+    struct node *old_home = walk(fx->root, fx->home, false);
+    set_home(fx, domid);
+    struct node *stale = walk(fx->root, fx->home, false);
+    if (old_home && old_home != stale) {
+        if (stale) {
+            node_unlink(stale);
+            node_free(stale);
+        }
+        free(old_home->name);
+        old_home->name = xstrdup(strrchr(fx->home, '/') + 1);
+    }
+    write_domid(fx);
+    fx->generation++;
+
+    forget_guest(fx);
+    fx->in_got = 0;
+    fx->in_skip = 0;
+    fx->out_len = 0;
+    memset(fx->ring, 0, 4096);
+}
+
+unsigned int fxs_domid(struct fake_xenstored *fx)
+{
+    return fx->domid;
+}
+
+void fxs_inject_raw(struct fake_xenstored *fx, const void *bytes, size_t len)
+{
+    out_append(fx, bytes, len);
+}
+
+void fxs_inject_message(struct fake_xenstored *fx, uint32_t type, uint32_t req_id,
+                        const void *payload, size_t len)
+{
+    out_message(fx, type, req_id, 0, payload, len);
+}
+
+void fxs_set_reply_hook(struct fake_xenstored *fx, fxs_reply_hook hook, void *ctx)
+{
+    fx->hook = hook;
+    fx->hook_ctx = ctx;
+}
+
+unsigned int fxs_request_count(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
+{
+    return (unsigned int)type < XS_TYPE_COUNT ? fx->requests[type] : fx->requests[XS_TYPE_COUNT];
+}
+
+unsigned int fxs_watch_count(struct fake_xenstored *fx)
+{
+    unsigned int n = 0;
+    for (struct watch *w = fx->watches; w; w = w->next)
+        n++;
+    return n;
+}
+
+unsigned int fxs_transaction_count(struct fake_xenstored *fx)
+{
+    unsigned int n = 0;
+    for (struct txn *t = fx->txns; t; t = t->next)
+        n++;
+    return n;
+}
+
+unsigned int fxs_notify_count(struct fake_xenstored *fx)
+{
+    return fx->notifies;
+}
+
+size_t fxs_pending_output(struct fake_xenstored *fx)
+{
+    return fx->out_len;
+}
+
+uint64_t fxs_now_ns(struct fake_xenstored *fx)
+{
+    return fx->clock_ns;
+}
+
+void fxs_advance_clock(struct fake_xenstored *fx, uint64_t ns)
+{
+    fx->clock_ns += ns;
+}

@@ -1,0 +1,147 @@
+/*
+ * fake_xenstored: a simulated xenstored for host tests.
+ *
+ * It serves one guest over a real, page-aligned struct
+ * xenstore_domain_interface, exactly as xenstored serves a domU: it reads
+ * requests from the request ring and writes replies and watch events to the
+ * response ring.  It runs only when asked to (fxs_run()), which the transport
+ * from fxs_transport() does whenever the client waits, so a test is a single
+ * thread with no timing in it.
+ *
+ * Typical use:
+ *
+ *     struct fake_xenstored *fx = fxs_create(7);
+ *     struct ring_transport t;
+ *     struct xenstore xs;
+ *     fxs_transport(fx, &t);
+ *     xenstore_init(&xs, fxs_ring(fx), &t);
+ *     fxs_write(fx, "control/shutdown", "poweroff");    // the toolstack
+ *     ... the code under test uses &xs ...
+ *     assert_string_equal(fxs_read(fx, "control/shutdown"), "");
+ *     fxs_destroy(fx);
+ *
+ * The store: a tree of nodes (a value and children each).  Paths without a
+ * leading "/" are relative to the guest's home /local/domain/<domid>, for the
+ * guest and for the fxs_* toolstack calls alike; the home holds "domid".
+ * Implemented: READ, WRITE, MKDIR, RM (recursive; removing an absent node
+ * whose parent exists is fine, as in xenstored), DIRECTORY, WATCH, UNWATCH,
+ * TRANSACTION_START/END; anything else gets XS_ERROR "EINVAL".
+ *
+ * Like xenstored: invalid paths (bad characters, "//", a trailing "/", over
+ * XENSTORE_ABS_PATH_MAX, or over XENSTORE_REL_PATH_MAX below the home) get
+ * EINVAL; a missing node ENOENT; a guest changing anything outside its home
+ * EACCES; a duplicate watch EEXIST.  A watch fires once right after it is
+ * registered (with its own path), then for every change at or below its path
+ * (with the changed path; relative if the watch was relative); removing a
+ * subtree also fires the watches inside it, each with its own path.
+ *
+ * Unlike xenstored (simplifications a test may need to know about):
+ *  - a request over XENSTORE_PAYLOAD_MAX gets E2BIG (xenstored would drop
+ *    the connection);
+ *  - a transaction fails with EAGAIN at commit if anything outside it changed
+ *    the store meanwhile (a toolstack write, a guest write outside the
+ *    transaction, another commit), not only the nodes it touched;
+ *  - no permissions beyond "the guest may change only its home"; no quotas.
+ */
+#ifndef SIM_FAKE_XENSTORED_H
+#define SIM_FAKE_XENSTORED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/xen.h"
+#include "drivers/ring_transport.h"
+
+struct fake_xenstored;
+
+struct fake_xenstored *fxs_create(unsigned int domid);
+void fxs_destroy(struct fake_xenstored *fx);
+
+/* The shared page the guest's client uses (page-aligned, zeroed at creation). */
+struct xenstore_domain_interface *fxs_ring(struct fake_xenstored *fx);
+
+/*
+ * A transport for the client: notify counts kicks; wait runs the server and,
+ * when that made no progress, moves the fake clock to the deadline (so
+ * timeouts happen at once); otherwise it moves the clock by 1 us.  now_ns
+ * reads the fake clock.
+ */
+void fxs_transport(struct fake_xenstored *fx, struct ring_transport *out);
+
+/*
+ * Serve every complete request in the request ring, then move as much of the
+ * pending output (replies, watch events, injected bytes) into the response
+ * ring as fits (and as the chunk size allows).  Returns true if anything
+ * moved.  Does nothing while paused.
+ */
+bool fxs_run(struct fake_xenstored *fx);
+
+/* ---- the toolstack side (dom0: no access checks; fires watches) */
+
+/* 0, -XS_EINVAL for an invalid path, -XS_E2BIG for a value over XENSTORE_PAYLOAD_MAX. */
+int fxs_write(struct fake_xenstored *fx, const char *path, const char *value);
+/* The value (NUL-terminated, valid until the store changes), or NULL if absent. */
+const char *fxs_read(struct fake_xenstored *fx, const char *path);
+/* Removes the subtree: 0, -XS_ENOENT or -XS_EINVAL. */
+int fxs_rm(struct fake_xenstored *fx, const char *path);
+bool fxs_exists(struct fake_xenstored *fx, const char *path);
+
+/* ---- fault injection and control */
+
+/*
+ * The next guest request of this type is answered with XS_ERROR errname
+ * ("EAGAIN", "EACCES", ...) instead of being carried out.  A failed
+ * TRANSACTION_END ends the transaction, as in xenstored.
+ */
+void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const char *errname);
+
+/* Deliver at most max_bytes_per_run bytes of output per fxs_run(); 0: no limit. */
+void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run);
+
+/* While paused, fxs_run() neither reads requests nor writes output. */
+void fxs_set_paused(struct fake_xenstored *fx, bool paused);
+
+/*
+ * A resume in a new domain: the home moves to /local/domain/<domid> (with
+ * "domid" updated), the guest's watches and transactions are forgotten, the
+ * ring page is cleared and pending output dropped.  The client must then
+ * register its watches again.
+ */
+void fxs_set_domid(struct fake_xenstored *fx, unsigned int domid);
+unsigned int fxs_domid(struct fake_xenstored *fx);
+
+/* Queue arbitrary bytes for the response ring, after the output already queued. */
+void fxs_inject_raw(struct fake_xenstored *fx, const void *bytes, size_t len);
+/* Queue one well-framed message (any type, req_id and payload). */
+void fxs_inject_message(struct fake_xenstored *fx, uint32_t type, uint32_t req_id,
+                        const void *payload, size_t len);
+
+/*
+ * Called with each guest request before the server handles it.  Return false
+ * to let the server answer as usual; true if the hook has dealt with the
+ * request (answered it with fxs_inject_message(), or chosen to leave it
+ * unanswered).  The hook may change the store with fxs_write() and friends,
+ * e.g. to make a transaction conflict at its commit.  NULL removes it.
+ */
+typedef bool (*fxs_reply_hook)(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                               const char *payload, void *ctx);
+void fxs_set_reply_hook(struct fake_xenstored *fx, fxs_reply_hook hook, void *ctx);
+
+/* ---- what happened */
+
+/* Guest requests of this type seen so far (also those failed or hooked). */
+unsigned int fxs_request_count(struct fake_xenstored *fx, enum xsd_sockmsg_type type);
+/* Watches the guest has registered now. */
+unsigned int fxs_watch_count(struct fake_xenstored *fx);
+/* Transactions the guest has open now. */
+unsigned int fxs_transaction_count(struct fake_xenstored *fx);
+/* Times the client kicked the event channel. */
+unsigned int fxs_notify_count(struct fake_xenstored *fx);
+/* Output bytes not yet in the response ring. */
+size_t fxs_pending_output(struct fake_xenstored *fx);
+
+uint64_t fxs_now_ns(struct fake_xenstored *fx);
+void fxs_advance_clock(struct fake_xenstored *fx, uint64_t ns);
+
+#endif
