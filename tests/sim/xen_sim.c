@@ -1,0 +1,809 @@
+/*
+ * The simulated Xen (see xen_sim.h for the model).  Event-channel semantics
+ * follow Xen's common/event_2l.c; hypercalls answer the way Xen answers a
+ * PVH domU, with Xen's errno values (which match Linux's).
+ */
+#include "sim/xen_sim.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "drivers/events.h"
+
+#define PAGE_SIZE            4096
+#define BITS_PER_WORD        (sizeof(xen_ulong_t) * 8)
+#define MAX_BACKENDS         16
+#define MAX_HOOKS            8
+#define MAX_PAGES            64 /* ring pages over every generation since the reset */
+#define MAX_CALL_NR          64 /* hypercall numbers and commands counted */
+#define MAX_UPCALLS_PER_IDLE 16
+#define DEBUG_MAX            (1u << 20)
+
+#define DEFAULT_MUL     0xcccccccdu /* 0.8 * 2^32: with shift -1, 0.4 ns a tick (2.5 GHz) */
+#define DEFAULT_SHIFT   (-1)
+#define RESUME_TSC_JUMP 0x123456789ull /* the "new host" runs its TSC elsewhere */
+
+enum port_state { PORT_FREE, PORT_INTERDOMAIN, PORT_VIRQ };
+
+struct port {
+    enum port_state state;
+    uint32_t virq;
+    unsigned long sends;
+};
+
+struct backend {
+    evtchn_port_t port;
+    xen_sim_backend_fn run;
+    void *ctx;
+};
+
+struct hook {
+    xen_sim_backend_fn fn;
+    void *ctx;
+};
+
+struct failure {
+    bool armed;
+    unsigned int hypercall, cmd;
+    long rc;
+};
+
+static struct {
+    domid_t domid;
+    unsigned int generation;
+    uint64_t params[HVM_NR_PARAMS];
+
+    /* shared_info: our own page until the guest maps one. */
+    struct shared_info own_shared_info;
+    struct shared_info *shared_info;
+
+    struct port ports[XEN_SIM_MAX_PORTS];
+    evtchn_port_t next_port;
+    evtchn_port_t console_port, store_port;
+    void *console_page, *store_page;
+    void *pages[MAX_PAGES];
+    unsigned int n_pages;
+
+    /* The clock: the TSC and the record that turns it into ns. */
+    uint64_t tsc, record_tsc, record_ns;
+    uint32_t mul;
+    int8_t shift;
+    uint32_t time_version;
+    bool timer_armed;
+    uint64_t timer_deadline;
+    unsigned long timer_fires;
+
+    struct backend backends[MAX_BACKENDS];
+    struct hook hooks[MAX_HOOKS];
+
+    long suspend_result;
+    unsigned long shutdowns;
+    int last_shutdown_reason;
+
+    unsigned long calls[MAX_CALL_NR][MAX_CALL_NR];
+    struct failure failure;
+
+    unsigned long idles, upcalls, stuck;
+
+    char *debug;
+    size_t debug_len, debug_cap;
+
+    jmp_buf *panic_env;
+    char panic_message[512];
+} sim;
+
+/* ---- pages ---- */
+
+static void *alloc_page(void)
+{
+    if (sim.n_pages == MAX_PAGES) {
+        fprintf(stderr, "xen_sim: out of ring pages (%d); reset more often\n", MAX_PAGES);
+        abort();
+    }
+    void *page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+    if (!page)
+        abort();
+    memset(page, 0, PAGE_SIZE);
+    sim.pages[sim.n_pages++] = page;
+    return page;
+}
+
+static void free_pages(void)
+{
+    for (unsigned int i = 0; i < sim.n_pages; i++)
+        free(sim.pages[i]);
+    sim.n_pages = 0;
+}
+
+/* ---- time ---- */
+
+/* The pvclock formula, as Xen's public xen.h states it. */
+static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
+{
+    if (shift >= 0)
+        delta <<= shift;
+    else
+        delta >>= -shift;
+    return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+}
+
+uint64_t xen_sim_now_ns(void)
+{
+    return sim.record_ns + scale_delta(sim.tsc - sim.record_tsc, sim.mul, sim.shift);
+}
+
+uint64_t xen_sim_tsc(void)
+{
+    return sim.tsc;
+}
+
+/* Write the record into shared_info the way Xen does: version odd while writing. */
+static void publish_time_record(void)
+{
+    struct vcpu_time_info *t = &sim.shared_info->vcpu_info[0].time;
+    sim.time_version |= 1;
+    __atomic_store_n(&t->version, sim.time_version, __ATOMIC_SEQ_CST);
+    t->tsc_timestamp = sim.record_tsc;
+    t->system_time = sim.record_ns;
+    t->tsc_to_system_mul = sim.mul;
+    t->tsc_shift = sim.shift;
+    t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+    sim.time_version++;
+    __atomic_store_n(&t->version, sim.time_version, __ATOMIC_SEQ_CST);
+}
+
+void xen_sim_update_time_record(void)
+{
+    sim.record_ns = xen_sim_now_ns();
+    sim.record_tsc = sim.tsc;
+    publish_time_record();
+}
+
+void xen_sim_set_tsc_scale(uint32_t mul, int8_t shift)
+{
+    xen_sim_update_time_record();
+    sim.mul = mul;
+    sim.shift = shift;
+    publish_time_record();
+}
+
+/* Smallest TSC at which the record gives at least target ns. */
+static uint64_t tsc_for_ns(uint64_t target)
+{
+    if (target <= sim.record_ns)
+        return sim.record_tsc;
+    unsigned __int128 need = (unsigned __int128)(target - sim.record_ns) << 32;
+    unsigned __int128 units = (need + sim.mul - 1) / sim.mul; /* shifted ticks */
+    unsigned __int128 ticks;
+    if (sim.shift >= 0)
+        ticks = (units + ((unsigned __int128)1 << sim.shift) - 1) >> sim.shift;
+    else
+        ticks = units << -sim.shift;
+    return sim.record_tsc + (uint64_t)ticks;
+}
+
+void xen_sim_advance_ns(uint64_t ns)
+{
+    uint64_t target = xen_sim_now_ns() + ns;
+    uint64_t tsc = tsc_for_ns(target);
+    if (tsc > sim.tsc)
+        sim.tsc = tsc;
+}
+
+bool xen_sim_timer_armed(void)
+{
+    return sim.timer_armed;
+}
+
+uint64_t xen_sim_timer_deadline(void)
+{
+    return sim.timer_deadline;
+}
+
+unsigned long xen_sim_timer_fires(void)
+{
+    return sim.timer_fires;
+}
+
+/* ---- event channels (common/event_2l.c) ---- */
+
+static bool port_valid(evtchn_port_t port)
+{
+    return port > 0 && port < XEN_SIM_MAX_PORTS;
+}
+
+static xen_ulong_t bit(evtchn_port_t port)
+{
+    return (xen_ulong_t)1 << (port % BITS_PER_WORD);
+}
+
+static bool test_bit(const xen_ulong_t *words, evtchn_port_t port)
+{
+    return __atomic_load_n(&words[port / BITS_PER_WORD], __ATOMIC_SEQ_CST) & bit(port);
+}
+
+/* Set the selector bit and evtchn_upcall_pending, unless already set. */
+static void mark_selector(evtchn_port_t port)
+{
+    struct vcpu_info *v = &sim.shared_info->vcpu_info[0];
+    xen_ulong_t sel = (xen_ulong_t)1 << (port / BITS_PER_WORD);
+    if (!(__atomic_fetch_or(&v->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel))
+        __atomic_store_n(&v->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+}
+
+void xen_sim_raise(evtchn_port_t port)
+{
+    if (!port_valid(port) || sim.ports[port].state == PORT_FREE)
+        return;
+    xen_ulong_t *pending = &sim.shared_info->evtchn_pending[port / BITS_PER_WORD];
+    if (__atomic_fetch_or(pending, bit(port), __ATOMIC_SEQ_CST) & bit(port))
+        return;
+    if (!test_bit(sim.shared_info->evtchn_mask, port))
+        mark_selector(port);
+}
+
+static void unmask(evtchn_port_t port)
+{
+    xen_ulong_t *mask = &sim.shared_info->evtchn_mask[port / BITS_PER_WORD];
+    if ((__atomic_fetch_and(mask, ~bit(port), __ATOMIC_SEQ_CST) & bit(port)) &&
+        test_bit(sim.shared_info->evtchn_pending, port))
+        mark_selector(port);
+}
+
+bool xen_sim_port_pending(evtchn_port_t port)
+{
+    return port < XEN_SIM_MAX_PORTS && test_bit(sim.shared_info->evtchn_pending, port);
+}
+
+bool xen_sim_port_masked(evtchn_port_t port)
+{
+    return port < XEN_SIM_MAX_PORTS && test_bit(sim.shared_info->evtchn_mask, port);
+}
+
+unsigned long xen_sim_sends(evtchn_port_t port)
+{
+    return port < XEN_SIM_MAX_PORTS ? sim.ports[port].sends : 0;
+}
+
+static evtchn_port_t alloc_port(enum port_state state)
+{
+    for (unsigned int tries = 1; tries < XEN_SIM_MAX_PORTS; tries++) {
+        evtchn_port_t port = sim.next_port;
+        sim.next_port = port + 1 < XEN_SIM_MAX_PORTS ? port + 1 : 1;
+        if (sim.ports[port].state == PORT_FREE) {
+            sim.ports[port] = (struct port){.state = state};
+            return port;
+        }
+    }
+    return 0;
+}
+
+evtchn_port_t xen_sim_alloc_port(void)
+{
+    return alloc_port(PORT_INTERDOMAIN);
+}
+
+evtchn_port_t xen_sim_virq_port(uint32_t virq)
+{
+    for (evtchn_port_t p = 1; p < XEN_SIM_MAX_PORTS; p++) {
+        if (sim.ports[p].state == PORT_VIRQ && sim.ports[p].virq == virq)
+            return p;
+    }
+    return 0;
+}
+
+static bool upcall_pending(void)
+{
+    return __atomic_load_n(&sim.shared_info->vcpu_info[0].evtchn_upcall_pending, __ATOMIC_SEQ_CST);
+}
+
+/* ---- backends ---- */
+
+int xen_sim_register_backend(evtchn_port_t port, xen_sim_backend_fn run, void *ctx)
+{
+    for (int i = 0; i < MAX_BACKENDS; i++) {
+        if (!sim.backends[i].run) {
+            sim.backends[i] = (struct backend){port, run, ctx};
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void xen_sim_unregister_backend(xen_sim_backend_fn run, void *ctx)
+{
+    for (int i = 0; i < MAX_BACKENDS; i++) {
+        if (sim.backends[i].run == run && sim.backends[i].ctx == ctx)
+            sim.backends[i].run = NULL;
+    }
+}
+
+static void run_backends_on(evtchn_port_t port)
+{
+    for (int i = 0; i < MAX_BACKENDS; i++) {
+        struct backend b = sim.backends[i]; /* run() may unregister itself */
+        if (b.run && (port == XEN_SIM_ANY_PORT || b.port == port || b.port == XEN_SIM_ANY_PORT))
+            b.run(b.ctx);
+    }
+}
+
+void xen_sim_run_backends(void)
+{
+    run_backends_on(XEN_SIM_ANY_PORT);
+}
+
+int xen_sim_register_resume_hook(xen_sim_backend_fn fn, void *ctx)
+{
+    for (int i = 0; i < MAX_HOOKS; i++) {
+        if (!sim.hooks[i].fn) {
+            sim.hooks[i] = (struct hook){fn, ctx};
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- the domain ---- */
+
+/* The parts of a domain that a resume in a new domain replaces. */
+static void new_domain_state(void)
+{
+    memset(sim.ports, 0, sizeof(sim.ports));
+    memset(sim.params, 0, sizeof(sim.params));
+    memset(&sim.own_shared_info, 0, sizeof(sim.own_shared_info));
+    sim.shared_info = &sim.own_shared_info;
+    sim.timer_armed = false;
+
+    sim.console_page = alloc_page();
+    sim.store_page = alloc_page();
+    sim.console_port = alloc_port(PORT_INTERDOMAIN);
+    sim.store_port = alloc_port(PORT_INTERDOMAIN);
+    sim.params[HVM_PARAM_CONSOLE_PFN] = arch_ptr_to_pfn(sim.console_page);
+    sim.params[HVM_PARAM_CONSOLE_EVTCHN] = sim.console_port;
+    sim.params[HVM_PARAM_STORE_PFN] = arch_ptr_to_pfn(sim.store_page);
+    sim.params[HVM_PARAM_STORE_EVTCHN] = sim.store_port;
+    publish_time_record();
+}
+
+void xen_sim_reset(void)
+{
+    free_pages();
+    free(sim.debug);
+    memset(&sim, 0, sizeof(sim));
+    sim.domid = 1;
+    sim.next_port = 1;
+    sim.mul = DEFAULT_MUL;
+    sim.shift = DEFAULT_SHIFT;
+    sim.suspend_result = 1;
+    sim.last_shutdown_reason = -1;
+    new_domain_state();
+}
+
+domid_t xen_sim_domid(void)
+{
+    return sim.domid;
+}
+
+unsigned int xen_sim_generation(void)
+{
+    return sim.generation;
+}
+
+uint64_t xen_sim_param(uint32_t index)
+{
+    return index < HVM_NR_PARAMS ? sim.params[index] : 0;
+}
+
+void xen_sim_set_param(uint32_t index, uint64_t value)
+{
+    if (index < HVM_NR_PARAMS)
+        sim.params[index] = value;
+}
+
+int xen_sim_callback_vector(void)
+{
+    uint64_t v = sim.params[HVM_PARAM_CALLBACK_IRQ];
+    return (v >> 56) == 2 ? (int)(v & 0xff) : -1;
+}
+
+struct xencons_interface *xen_sim_console_ring(void)
+{
+    return sim.console_page;
+}
+
+struct xenstore_domain_interface *xen_sim_store_ring(void)
+{
+    return sim.store_page;
+}
+
+evtchn_port_t xen_sim_console_port(void)
+{
+    return sim.console_port;
+}
+
+evtchn_port_t xen_sim_store_port(void)
+{
+    return sim.store_port;
+}
+
+struct shared_info *xen_sim_shared_info(void)
+{
+    return sim.shared_info;
+}
+
+bool xen_sim_shared_info_mapped(void)
+{
+    return sim.shared_info != &sim.own_shared_info;
+}
+
+/*
+ * Resuming in a new domain: the toolstack built a new domain from the saved
+ * memory.  Everything Xen held for the old one is gone.
+ */
+static void resume_in_new_domain(void)
+{
+    evtchn_port_t old_console = sim.console_port, old_store = sim.store_port;
+
+    xen_sim_run_backends(); /* the backends' last look at the old rings */
+    uint64_t ns = xen_sim_now_ns();
+
+    sim.domid++;
+    sim.generation++;
+    new_domain_state();
+
+    /* A new host: another TSC base, the clock carries on from where it was. */
+    sim.tsc += RESUME_TSC_JUMP;
+    sim.record_tsc = sim.tsc;
+    sim.record_ns = ns;
+    publish_time_record();
+
+    for (int i = 0; i < MAX_BACKENDS; i++) {
+        if (sim.backends[i].run && sim.backends[i].port == old_console)
+            sim.backends[i].port = sim.console_port;
+        else if (sim.backends[i].run && sim.backends[i].port == old_store)
+            sim.backends[i].port = sim.store_port;
+    }
+    for (int i = 0; i < MAX_HOOKS; i++) {
+        if (sim.hooks[i].fn)
+            sim.hooks[i].fn(sim.hooks[i].ctx);
+    }
+}
+
+void xen_sim_set_suspend_result(long rc)
+{
+    sim.suspend_result = rc;
+}
+
+unsigned long xen_sim_shutdowns(void)
+{
+    return sim.shutdowns;
+}
+
+int xen_sim_last_shutdown_reason(void)
+{
+    return sim.last_shutdown_reason;
+}
+
+/* ---- hypercalls ---- */
+
+unsigned long xen_sim_calls(unsigned int hypercall, unsigned int cmd)
+{
+    if (hypercall >= MAX_CALL_NR || cmd >= MAX_CALL_NR)
+        return 0;
+    return sim.calls[hypercall][cmd];
+}
+
+void xen_sim_fail_next(unsigned int hypercall, unsigned int cmd, long rc)
+{
+    sim.failure = (struct failure){true, hypercall, cmd, rc};
+}
+
+/* Count the call; true (with *rc set) if an injected failure answers it. */
+static bool enter(unsigned int hypercall, unsigned int cmd, long *rc)
+{
+    if (hypercall < MAX_CALL_NR && cmd < MAX_CALL_NR)
+        sim.calls[hypercall][cmd]++;
+    if (sim.failure.armed && sim.failure.hypercall == hypercall && sim.failure.cmd == cmd) {
+        sim.failure.armed = false;
+        *rc = sim.failure.rc;
+        return true;
+    }
+    return false;
+}
+
+long hypercall_sched_op(unsigned int cmd, void *arg)
+{
+    long rc;
+    if (enter(__HYPERVISOR_sched_op, cmd, &rc))
+        return rc;
+    switch (cmd) {
+    case SCHEDOP_yield:
+        return 0;
+    case SCHEDOP_shutdown: {
+        const struct sched_shutdown *s = arg;
+        sim.shutdowns++;
+        sim.last_shutdown_reason = (int)s->reason;
+        if (s->reason != SHUTDOWN_suspend)
+            return 0;
+        if (sim.suspend_result == 0)
+            resume_in_new_domain();
+        return sim.suspend_result;
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+static long bind_virq(struct evtchn_bind_virq *b)
+{
+    if (b->virq >= NR_VIRQS || b->vcpu != 0)
+        return -EINVAL;
+    if (xen_sim_virq_port(b->virq))
+        return -EEXIST;
+    evtchn_port_t port = alloc_port(PORT_VIRQ);
+    if (!port)
+        return -ENOSPC;
+    sim.ports[port].virq = b->virq;
+    b->port = port;
+    return 0;
+}
+
+static long send(evtchn_port_t port)
+{
+    if (!port_valid(port) || sim.ports[port].state != PORT_INTERDOMAIN)
+        return -EINVAL;
+    sim.ports[port].sends++;
+    run_backends_on(port);
+    return 0;
+}
+
+long hypercall_event_channel_op(unsigned int cmd, void *arg)
+{
+    long rc;
+    if (enter(__HYPERVISOR_event_channel_op, cmd, &rc))
+        return rc;
+    switch (cmd) {
+    case EVTCHNOP_bind_virq:
+        return bind_virq(arg);
+    case EVTCHNOP_send:
+        return send(((struct evtchn_send *)arg)->port);
+    case EVTCHNOP_unmask: {
+        evtchn_port_t port = ((struct evtchn_unmask *)arg)->port;
+        if (port >= XEN_SIM_MAX_PORTS)
+            return -EINVAL;
+        unmask(port);
+        return 0;
+    }
+    case EVTCHNOP_close: {
+        evtchn_port_t port = ((struct evtchn_close *)arg)->port;
+        if (!port_valid(port) || sim.ports[port].state == PORT_FREE)
+            return -EINVAL;
+        sim.ports[port].state = PORT_FREE;
+        return 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+long hypercall_hvm_op(unsigned int cmd, void *arg)
+{
+    long rc;
+    if (enter(__HYPERVISOR_hvm_op, cmd, &rc))
+        return rc;
+    struct xen_hvm_param *p = arg;
+    switch (cmd) {
+    case HVMOP_get_param:
+        if (p->domid != DOMID_SELF && p->domid != sim.domid)
+            return -ESRCH;
+        if (p->index >= HVM_NR_PARAMS)
+            return -EINVAL;
+        p->value = sim.params[p->index];
+        return 0;
+    case HVMOP_set_param:
+        if (p->domid != DOMID_SELF && p->domid != sim.domid)
+            return -ESRCH;
+        if (p->index >= HVM_NR_PARAMS)
+            return -EINVAL;
+        /* A guest may set its callback; the ring params are the toolstack's. */
+        if (p->index != HVM_PARAM_CALLBACK_IRQ)
+            return -EPERM;
+        sim.params[p->index] = p->value;
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* The guest's page becomes shared_info: it now shows what Xen holds. */
+static long map_shared_info(const struct xen_add_to_physmap *x)
+{
+    if (x->domid != DOMID_SELF && x->domid != sim.domid)
+        return -ESRCH;
+    if (x->space != XENMAPSPACE_shared_info || x->idx != 0)
+        return -EINVAL;
+    struct shared_info *page = arch_pfn_to_ptr(x->gpfn);
+    if (page != sim.shared_info)
+        memcpy(page, sim.shared_info, sizeof(*page));
+    sim.shared_info = page;
+    xen_sim_update_time_record();
+    return 0;
+}
+
+long hypercall_memory_op(unsigned int cmd, void *arg)
+{
+    long rc;
+    if (enter(__HYPERVISOR_memory_op, cmd, &rc))
+        return rc;
+    if (cmd == XENMEM_add_to_physmap)
+        return map_shared_info(arg);
+    return -ENOSYS;
+}
+
+long hypercall_vcpu_op(unsigned int cmd, unsigned int vcpu, void *arg)
+{
+    long rc;
+    if (enter(__HYPERVISOR_vcpu_op, cmd, &rc))
+        return rc;
+    if (vcpu != 0)
+        return -ENOENT;
+    switch (cmd) {
+    case VCPUOP_set_singleshot_timer: {
+        const struct vcpu_set_singleshot_timer *t = arg;
+        if ((t->flags & VCPU_SSHOTTMR_future) && t->timeout_abs_ns < xen_sim_now_ns())
+            return -ETIME;
+        sim.timer_armed = true;
+        sim.timer_deadline = t->timeout_abs_ns;
+        return 0;
+    }
+    case VCPUOP_stop_singleshot_timer:
+        sim.timer_armed = false;
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+long hypercall_xen_version(unsigned int cmd, void *arg)
+{
+    long rc;
+    if (enter(__HYPERVISOR_xen_version, cmd, &rc))
+        return rc;
+    switch (cmd) {
+    case XENVER_version:
+        return (4 << 16) | 17;
+    case XENVER_extraversion:
+        snprintf(arg, sizeof(xen_extraversion_t), ".0-sim");
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* ---- the CPU ---- */
+
+uint64_t arch_rdtsc(void)
+{
+    return sim.tsc;
+}
+
+static void fire_timer(void)
+{
+    sim.timer_armed = false;
+    if (sim.timer_deadline > xen_sim_now_ns())
+        sim.tsc = tsc_for_ns(sim.timer_deadline);
+    sim.timer_fires++;
+    xen_sim_update_time_record(); /* Xen refreshes the record as the timer fires */
+    evtchn_port_t port = xen_sim_virq_port(VIRQ_TIMER);
+    if (port)
+        xen_sim_raise(port);
+}
+
+void arch_idle(void)
+{
+    bool woke = false;
+
+    sim.idles++;
+    xen_sim_run_backends();
+    if (!upcall_pending() && sim.timer_armed) {
+        fire_timer();
+        woke = true;
+    }
+    /* Interrupts are on until the halt returns: the upcall may come again. */
+    for (int i = 0; i < MAX_UPCALLS_PER_IDLE && upcall_pending() && xen_sim_callback_vector() >= 0;
+         i++) {
+        sim.upcalls++;
+        events_upcall();
+        woke = true;
+    }
+
+    if (woke) {
+        sim.stuck = 0;
+    } else if (++sim.stuck >= XEN_SIM_STUCK_LIMIT) {
+        fprintf(stderr,
+                "xen_sim: the guest idled %d times in a row with nothing to wake it "
+                "(no upcall, no timer): on Xen it would hang forever\n",
+                XEN_SIM_STUCK_LIMIT);
+        abort();
+    }
+}
+
+unsigned long xen_sim_idles(void)
+{
+    return sim.idles;
+}
+
+unsigned long xen_sim_upcalls(void)
+{
+    return sim.upcalls;
+}
+
+/* ---- the debug port and panic ---- */
+
+void arch_debug_write(const char *s, size_t len)
+{
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("XEN_SIM_VERBOSE") != NULL;
+    if (verbose)
+        fwrite(s, 1, len, stderr);
+
+    if (sim.debug_len + len + 1 > sim.debug_cap) {
+        size_t cap = sim.debug_cap ? sim.debug_cap : 4096;
+        while (cap < sim.debug_len + len + 1)
+            cap *= 2;
+        if (cap > DEBUG_MAX) {
+            fprintf(stderr, "xen_sim: more than %u bytes on the debug port\n", DEBUG_MAX);
+            abort();
+        }
+        sim.debug = realloc(sim.debug, cap);
+        if (!sim.debug)
+            abort();
+        sim.debug_cap = cap;
+    }
+    memcpy(sim.debug + sim.debug_len, s, len);
+    sim.debug_len += len;
+    sim.debug[sim.debug_len] = '\0';
+}
+
+const char *xen_sim_debug_text(void)
+{
+    return sim.debug ? sim.debug : "";
+}
+
+void xen_sim_debug_clear(void)
+{
+    sim.debug_len = 0;
+    if (sim.debug)
+        sim.debug[0] = '\0';
+}
+
+void xen_sim_catch_panic(jmp_buf *env)
+{
+    sim.panic_env = env;
+}
+
+const char *xen_sim_panic_message(void)
+{
+    return sim.panic_message;
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sim.panic_message, sizeof(sim.panic_message), fmt, ap);
+    va_end(ap);
+
+    jmp_buf *env = sim.panic_env;
+    if (env) {
+        sim.panic_env = NULL;
+        longjmp(*env, 1);
+    }
+    fprintf(stderr, "xen_sim: guest panic: %s", sim.panic_message);
+    abort();
+}
