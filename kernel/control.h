@@ -1,6 +1,7 @@
 /*
  * The control interpreter: watches control/shutdown and control/testing,
- * acks, and decides what the VM does.  See README.md, "The protocol".
+ * acks, and decides what the VM does.  docs/protocol.md is its reference:
+ * every key it reads and writes and every console line it prints.
  *
  * It never issues a hypercall: it talks to xenstore through the xenstore
  * client and asks for power actions through struct control_power, which the
@@ -10,8 +11,11 @@
 #define KERNEL_CONTROL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "drivers/xenstore.h"
+#include "kernel/command.h"
+#include "lib/printk.h"
 
 struct control_power {
     /*
@@ -35,5 +39,68 @@ struct control_config {
     enum control_feature feature_reboot;
     enum control_feature feature_suspend;
 };
+
+/* The watch tokens; events with other tokens are not the interpreter's. */
+#define CONTROL_TOKEN_SHUTDOWN "test-vm:shutdown"
+#define CONTROL_TOKEN_TESTING  "test-vm:testing"
+
+#define CONTROL_ERROR_MAX 256
+
+/* What data/test-vm/ shows (docs/protocol.md, "Status keys"). */
+struct control_status {
+    const char *state; /* "ready", "pending", "suspending" or "shutting-down" */
+    unsigned long boots, resumes, commands, errors;
+    const char *last_action;  /* "" or an action name */
+    const char *last_suspend; /* "", "resumed", "cancelled" or "failed" */
+    char last_command[COMMAND_TEXT_MAX];
+    char last_error[CONTROL_ERROR_MAX];
+};
+
+struct control {
+    struct xenstore *xs;
+    struct control_power power;
+    struct control_config cfg;
+
+    /* The onshutdown command waiting for the next control/shutdown request. */
+    bool has_pending;
+    struct command pending;
+
+    /*
+     * A custom ack string we wrote to control/shutdown: while the key still
+     * holds it, it is our own write coming back, not a request.
+     */
+    bool own_ack_set;
+    char own_ack[COMMAND_ACK_MAX];
+
+    struct control_status status;
+    unsigned long events_dropped_seen;
+
+    /* Scratch space, here rather than on the 16 KiB kernel stack. */
+    char value[XENSTORE_PAYLOAD_MAX + 1];
+    size_t value_len;
+    int decision;
+    struct command parsed;
+    char text[COMMAND_TEXT_MAX];
+    char shown[PRINTK_LINE_MAX];
+};
+
+/* No xenstore traffic yet: power and cfg are copied. */
+void control_init(struct control *c, struct xenstore *xs, const struct control_power *power,
+                  const struct control_config *cfg);
+
+/*
+ * The boot sequence: read and log "domid", write the control/feature-* keys,
+ * watch control/shutdown and control/testing, publish data/test-vm/ with
+ * state "ready".  Returns 0, or the first xenstore error (negative) after
+ * doing as much of the rest as it could.
+ */
+int control_start(struct control *c);
+
+/*
+ * Handle one watch event from the kernel's main loop.  It re-reads the
+ * watched key, so it does not matter how many events a flood of writes
+ * produced, as long as one arrives after the last write.
+ */
+void control_handle_watch(struct control *c, const struct xenstore_watch_event *ev);
 
 #endif

@@ -1,0 +1,95 @@
+/* Publishing the control interpreter's status: see status.h. */
+#include "kernel/status.h"
+
+#include "lib/printk.h"
+#include "lib/string.h"
+
+#ifndef TEST_VM_VERSION
+#define TEST_VM_VERSION "unknown"
+#endif
+
+static void put_path(struct control *c, const char *path, const char *value)
+{
+    int err = xenstore_write(c->xs, 0, path, value);
+    if (err)
+        printk("test-vm: xenstore: error: writing %s failed (%s)\n", path,
+               xenstore_error_name(err));
+}
+
+void status_put(struct control *c, const char *key, const char *value)
+{
+    char path[64];
+    fmt_snprintf(path, sizeof(path), STATUS_DIR "%s", key);
+    put_path(c, path, value);
+}
+
+void status_put_number(struct control *c, const char *key, unsigned long n)
+{
+    char value[24];
+    fmt_snprintf(value, sizeof(value), "%lu", n);
+    status_put(c, key, value);
+}
+
+static const char *feature_value(enum control_feature f)
+{
+    return f == FEATURE_OFF ? "0" : f == FEATURE_OMIT ? NULL : "1";
+}
+
+void status_publish_features(struct control *c)
+{
+    static const char *const keys[] = {"control/feature-poweroff", "control/feature-reboot",
+                                       "control/feature-suspend"};
+    const enum control_feature features[] = {c->cfg.feature_poweroff, c->cfg.feature_reboot,
+                                             c->cfg.feature_suspend};
+
+    for (int i = 0; i < 3; i++) {
+        const char *value = feature_value(features[i]);
+        if (value)
+            put_path(c, keys[i], value);
+    }
+}
+
+void status_publish_pending(struct control *c)
+{
+    if (c->has_pending)
+        command_format(&c->pending, c->text, sizeof(c->text));
+    else
+        c->text[0] = '\0';
+    status_put(c, "pending", c->text);
+}
+
+void status_set_state(struct control *c, const char *state)
+{
+    c->status.state = state ? state : c->has_pending ? "pending" : "ready";
+    status_put(c, "state", c->status.state);
+}
+
+void status_publish_all(struct control *c)
+{
+    const struct control_status *s = &c->status;
+
+    status_put(c, "version", TEST_VM_VERSION);
+    status_put_number(c, "boots", s->boots);
+    status_put_number(c, "resumes", s->resumes);
+    status_put_number(c, "commands", s->commands);
+    status_put_number(c, "errors", s->errors);
+    status_publish_pending(c);
+    status_put(c, "last-command", s->last_command);
+    status_put(c, "last-action", s->last_action);
+    status_put(c, "last-suspend", s->last_suspend);
+    status_put(c, "last-error", s->last_error);
+    status_set_state(c, NULL);
+}
+
+void status_error(struct control *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fmt_vsnprintf(c->status.last_error, sizeof(c->status.last_error), fmt, ap);
+    va_end(ap);
+    printk("test-vm: %s\n", c->status.last_error);
+    c->status.errors++;
+    status_put(c, "last-error", c->status.last_error);
+    status_put_number(c, "errors", c->status.errors);
+}

@@ -1,0 +1,40 @@
+/*
+ * What the control interpreter publishes for test harnesses: the
+ * control/feature-* keys and data/test-vm/ (docs/protocol.md, "Status
+ * keys"), and the error reporting that goes with them.  Failures to write are
+ * logged, never fatal: the console line is the record of last resort.
+ */
+#ifndef KERNEL_STATUS_H
+#define KERNEL_STATUS_H
+
+#include "kernel/control.h"
+
+#define STATUS_DIR "data/test-vm/"
+
+/* Write data/test-vm/<key>. */
+void status_put(struct control *c, const char *key, const char *value);
+void status_put_number(struct control *c, const char *key, unsigned long n);
+
+/* Write each control/feature-* key as struct control_config says. */
+void status_publish_features(struct control *c);
+
+/*
+ * Every data/test-vm/ key, with "state" ready or pending, and last: when it
+ * reads "ready", all the others are there.
+ */
+void status_publish_all(struct control *c);
+
+/* Set and publish "state"; NULL: "pending" if a command waits, else "ready". */
+void status_set_state(struct control *c, const char *state);
+
+/* Publish "pending" (the normalised pending command, or ""). */
+void status_publish_pending(struct control *c);
+
+/*
+ * Report an error: one console line "test-vm: <message>", the message (e.g.
+ * `control/testing: error: unknown field "acton"`) in last-error, and one
+ * more in errors.
+ */
+void status_error(struct control *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
