@@ -1,0 +1,218 @@
+# tests/lab/lib.sh: helpers for lab scenarios.  busybox sh, sourced inside the
+# lab's dom0 (tools/lab/run copies it to /lab/lib.sh).
+#
+# A scenario is a busybox sh script, tests/lab/scenarios/NN-name.sh:
+#
+#     . /lab/lib.sh
+#     vm_create boot                        # xl create, type "pvh", memory 4
+#     expect_console boot "xen-test-vm "    # polls guest-boot.log
+#     vm_wait_ready boot                    # data/test-vm/state = "ready"
+#     pass
+#
+# Its verdict is its exit status: 0 passes, anything else fails.  fail prints
+# "FAIL: <reason>" and exits 1; the host shows that reason, so say what was
+# expected and what was seen.  The runner destroys every guest after each
+# scenario and collects their console logs, so a scenario need not clean up.
+#
+# Guests (NAME is the xl domain name; configs and logs go to the current folder):
+#   vm_create NAME [key=value ...]   write NAME.cfg and `xl create` it.  Defaults:
+#                          type="pvh" kernel=$LAB_KERNEL memory=4 vcpus=1 and
+#                          on_poweroff/on_reboot/on_crash="preserve" (a domain that
+#                          shut down stays, with its reason).  key=value adds or
+#                          replaces a line; values are quoted unless they are a
+#                          number or start with [ or ".  E.g. cmdline="debug=fault".
+#   vm_domid NAME          print the domid (status 1 if there is no such domain)
+#   vm_destroy NAME        xl destroy (no error if already gone)
+#   vm_state NAME          print xl's state flags, e.g. "-b----" or "---sc-"
+#   vm_wait_shutdown NAME [timeout_s]   wait until the domain has shut down
+#   expect_reason NAME CODE             its shutdown reason is CODE (0 poweroff,
+#                          1 reboot, 2 suspend, 3 crash, 4 watchdog; the names
+#                          work too), read from `xl list -v` (Reason-Code)
+# Xenstore (RELPATH is relative to /local/domain/<domid>/):
+#   vm_read_key NAME RELPATH            print the value (status 1 if missing)
+#   vm_write_key NAME RELPATH VALUE     write it (as dom0)
+#   expect_key NAME RELPATH VALUE       the key holds VALUE now
+#   vm_wait_key NAME RELPATH VALUE [timeout_s]   poll every 50 ms until it does
+#   vm_wait_ready NAME [timeout_s]      data/test-vm/state becomes "ready".  (xl
+#                          makes control/feature-* keys itself, empty: readiness
+#                          must be a value the guest wrote.)
+# Console (xenconsoled's log of the guest's PV console, guest-NAME.log):
+#   expect_console NAME TEXT [timeout_s]       a line contains TEXT (fixed string)
+#   expect_console_re NAME REGEX [timeout_s]   a line matches REGEX (grep -E)
+#   console_log NAME       print the log's path
+# Verdicts and logging:
+#   fail "expected X, saw Y"   print FAIL: ... and exit 1
+#   pass                   print PASS and exit 0
+#   log TEXT               print "lab: TEXT" with the seconds since the scenario began
+# Timeouts default to $LAB_WAIT (10 s).  Helpers that end in fail must not run in
+# $(...): fail would only leave the subshell.
+
+LAB_KERNEL=${LAB_KERNEL:-/lab/test-vm.xen}
+LAB_WAIT=${LAB_WAIT:-10}
+LAB_CONSOLE_DIR=${LAB_CONSOLE_DIR:-/var/log/xen/console}
+PATH=/usr/lib/xen-4.17/bin:$PATH
+
+# Milliseconds since dom0 booted (/proc/uptime has hundredths).
+lab_now_ms() {
+    read -r _up _ </proc/uptime
+    echo $((${_up%.*} * 1000 + ${_up#*.} * 10))
+}
+LAB_T0=${LAB_T0:-$(lab_now_ms)}
+
+log() {
+    _ms=$(($(lab_now_ms) - LAB_T0))
+    printf 'lab: [%d.%03ds] %s\n' $((_ms / 1000)) $((_ms % 1000)) "$*"
+}
+
+fail() {
+    echo "FAIL: $*"
+    exit 1
+}
+
+pass() {
+    echo "PASS"
+    exit 0
+}
+
+# Internal: true while the deadline ($1, from lab_deadline) has not passed.
+lab_deadline() { echo $(($(lab_now_ms) + ${1:-$LAB_WAIT} * 1000)); }
+lab_before() { [ "$(lab_now_ms)" -lt "$1" ]; }
+
+vm_create() {
+    _name=$1
+    shift
+    _cfg=$PWD/$_name.cfg
+    : >"$_cfg"
+    for _kv in "$@"; do
+        _k=${_kv%%=*}
+        _v=${_kv#*=}
+        case $_v in
+        '' | *[!0-9]* ) case $_v in \[* | \"*) ;; *) _v="\"$_v\"" ;; esac ;;
+        esac
+        echo "$_k = $_v" >>"$_cfg"
+    done
+    for _kv in name="\"$_name\"" type='"pvh"' kernel="\"$LAB_KERNEL\"" memory=4 vcpus=1 \
+        on_poweroff='"preserve"' on_reboot='"preserve"' on_crash='"preserve"'; do
+        grep -q "^${_kv%%=*} =" "$_cfg" || echo "${_kv%%=*} = ${_kv#*=}" >>"$_cfg"
+    done
+    _t=$(lab_now_ms)
+    if ! xl create "$_cfg" >"$_name.xl-create.log" 2>&1; then
+        cat "$_cfg" "$_name.xl-create.log"
+        fail "expected xl create $_name to succeed, saw: $(grep -m1 -i error "$_name.xl-create.log" || tail -n 1 "$_name.xl-create.log")"
+    fi
+    log "created $_name (domid $(vm_domid "$_name")) in $(($(lab_now_ms) - _t)) ms"
+}
+
+vm_domid() { xl domid "$1" 2>/dev/null; }
+
+vm_destroy() {
+    xl destroy "$1" >/dev/null 2>&1 || true
+}
+
+vm_state() {
+    xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'
+}
+
+vm_wait_shutdown() {
+    _end=$(lab_deadline "${2:-}")
+    while lab_before "$_end"; do
+        case $(vm_state "$1") in
+        '') fail "expected $1 to shut down, saw the domain gone" ;;
+        *s*) log "$1 shut down: $(vm_state "$1")"; return 0 ;;
+        esac
+        usleep 50000
+    done
+    fail "expected $1 to shut down within ${2:-$LAB_WAIT}s, saw state $(vm_state "$1")"
+}
+
+# Internal: the name of a shutdown reason code and back.
+lab_reason_name() {
+    case $1 in
+    0) echo poweroff ;; 1) echo reboot ;; 2) echo suspend ;; 3) echo crash ;;
+    4) echo watchdog ;; -) echo "none (still running)" ;; *) echo "unknown" ;;
+    esac
+}
+lab_reason_code() {
+    case $1 in
+    poweroff) echo 0 ;; reboot) echo 1 ;; suspend) echo 2 ;; crash) echo 3 ;;
+    watchdog) echo 4 ;; *) echo "$1" ;;
+    esac
+}
+
+# The Reason-Code column of `xl list -v NAME` ("-" while running).
+vm_reason() {
+    xl list -v "$1" 2>/dev/null | awk '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == "Reason-Code") col = i }
+        NR == 2 && col { print $col }'
+}
+
+expect_reason() {
+    _want=$(lab_reason_code "$2")
+    _saw=$(vm_reason "$1")
+    [ -n "$_saw" ] || fail "expected $1 shut down with reason $_want ($(lab_reason_name "$_want")), saw no such domain"
+    [ "$_saw" = "$_want" ] ||
+        fail "expected $1 shut down with reason $_want ($(lab_reason_name "$_want")), saw $_saw ($(lab_reason_name "$_saw"))"
+    log "$1 reason $_saw ($(lab_reason_name "$_saw"))"
+}
+
+# Internal: sets _p to /local/domain/<domid>/RELPATH, or fails.
+lab_key_path() {
+    _d=$(vm_domid "$1") || fail "expected domain $1 to exist, saw none"
+    _p=/local/domain/$_d/$2
+}
+
+vm_read_key() {
+    _d=$(vm_domid "$1") || return 1
+    xenstore-read "/local/domain/$_d/$2" 2>/dev/null
+}
+
+vm_write_key() {
+    lab_key_path "$1" "$2"
+    xenstore-write "$_p" "$3" || fail "expected to write $_p, saw xenstore-write fail"
+}
+
+expect_key() {
+    if _saw=$(vm_read_key "$1" "$2"); then
+        [ "$_saw" = "$3" ] || fail "expected $1's $2 = \"$3\", saw \"$_saw\""
+    else
+        fail "expected $1's $2 = \"$3\", saw no such key"
+    fi
+}
+
+vm_wait_key() {
+    lab_key_path "$1" "$2"
+    _end=$(lab_deadline "${4:-}")
+    _saw="<no such key>"
+    while lab_before "$_end"; do
+        if _v=$(xenstore-read "$_p" 2>/dev/null); then
+            _saw="\"$_v\""
+            [ "$_v" = "$3" ] && { log "$_p = \"$3\""; return 0; }
+        fi
+        usleep 50000
+    done
+    fail "expected $_p = \"$3\" within ${4:-$LAB_WAIT}s, saw $_saw"
+}
+
+vm_wait_ready() {
+    vm_wait_key "$1" data/test-vm/state ready "${2:-}"
+}
+
+console_log() { echo "$LAB_CONSOLE_DIR/guest-$1.log"; }
+
+# Internal: expect_console and expect_console_re; $1 is the grep flag.
+lab_expect_console() {
+    _f=$(console_log "$2")
+    _end=$(lab_deadline "${4:-}")
+    while lab_before "$_end"; do
+        grep -q "$1" -e "$3" "$_f" 2>/dev/null && { log "$2 console: $3"; return 0; }
+        usleep 50000
+    done
+    if [ -s "$_f" ]; then
+        echo "--- last lines of $_f:"
+        tail -n 5 "$_f"
+        fail "expected \"$3\" on $2's console within ${4:-$LAB_WAIT}s, saw $(wc -l <"$_f") lines ending \"$(tail -n 1 "$_f")\""
+    fi
+    fail "expected \"$3\" on $2's console within ${4:-$LAB_WAIT}s, saw no console output"
+}
+expect_console() { lab_expect_console -F "$@"; }
+expect_console_re() { lab_expect_console -E "$@"; }

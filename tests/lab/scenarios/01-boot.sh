@@ -1,0 +1,7 @@
+# Boot: `xl create` of the kernel as a PVH guest; its banner (with the Xen
+# version) reaches xenconsoled's log of the guest's PV console.
+. /lab/lib.sh
+
+vm_create boot
+expect_console_re boot '^xen-test-vm [^ ]+ on Xen 4\.17'
+pass

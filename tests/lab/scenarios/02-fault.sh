@@ -1,0 +1,10 @@
+# Fault: with cmdline "debug=fault" the kernel takes an exception, prints a
+# register dump on its console and asks Xen to crash the domain: with
+# on_crash="preserve" the domain stays, with Reason-Code 3 (crash).
+. /lab/lib.sh
+
+vm_create fault cmdline="debug=fault"
+vm_wait_shutdown fault
+expect_reason fault crash
+expect_console fault "FATAL: exception"
+pass
