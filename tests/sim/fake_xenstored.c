@@ -658,6 +658,8 @@ static bool write_output(struct fake_xenstored *fx)
     size_t n = min_size(fx->out_len, XENSTORE_RING_SIZE - (prod - cons));
     if (fx->chunk)
         n = min_size(n, fx->chunk);
+    if (n == 0)
+        return false;
     for (size_t done = 0; done < n;) {
         size_t off = MASK_XENSTORE_IDX(prod + done);
         size_t piece = min_size(n - done, XENSTORE_RING_SIZE - off);
@@ -667,7 +669,7 @@ static bool write_output(struct fake_xenstored *fx)
     __atomic_store_n(&ring->rsp_prod, prod + (XENSTORE_RING_IDX)n, __ATOMIC_RELEASE);
     memmove(fx->out, fx->out + n, fx->out_len - n);
     fx->out_len -= n;
-    return n > 0;
+    return true;
 }
 
 bool fxs_run(struct fake_xenstored *fx)
