@@ -2,6 +2,7 @@
  * A small vsnprintf.  It always NUL-terminates (when size > 0) and returns
  * the length the full output would have had, like C's snprintf.
  */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -82,6 +83,12 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         if (*fmt == '*') {
             width = va_arg(ap, int);
             fmt++;
+            /* C: a negative width argument is the '-' flag and a positive width. */
+            if (width < 0) {
+                left = true;
+                pad = ' ';
+                width = width == INT_MIN ? INT_MAX : -width;
+            }
         } else {
             while (*fmt >= '0' && *fmt <= '9')
                 width = width * 10 + (*fmt++ - '0');
