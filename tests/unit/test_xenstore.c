@@ -239,6 +239,35 @@ static void silent_server_times_out_and_its_late_reply_is_not_mistaken(void **st
     assert_int_equal(fxs_request_count(f->fx, XS_READ), 2);
 }
 
+/*
+ * With the server stalled, requests pile up in the request ring until one
+ * no longer fits: that one must not go out in part, or the server would read
+ * the next request as the rest of it.
+ */
+static void request_that_does_not_fit_is_not_sent_in_part(void **state)
+{
+    struct fixture *f = *state;
+    struct xenstore_domain_interface *ring = fxs_ring(f->fx);
+    const char *path =
+        "data/a-path-that-makes-this-request-exactly-one-hundred-bytes-long-xxxxxxxxxxxxxxxx";
+    const size_t request_size = sizeof(struct xsd_sockmsg) + strlen(path) + 1;
+    char buf[16];
+
+    assert_int_equal(request_size, 100);
+    fxs_write(f->fx, path, "value");
+    fxs_set_paused(f->fx, true);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(xenstore_read(&f->xs, 0, path, buf, sizeof(buf)), -XS_ETIMEDOUT);
+    assert_int_equal(ring->req_prod - ring->req_cons, 1000);
+    assert_int_equal(xenstore_read(&f->xs, 0, path, buf, sizeof(buf)), -XS_ETIMEDOUT);
+    assert_int_equal(ring->req_prod - ring->req_cons, 1000);
+
+    fxs_set_paused(f->fx, false);
+    assert_int_equal(xenstore_read(&f->xs, 0, path, buf, sizeof(buf)), 5);
+    assert_string_equal(buf, "value");
+    assert_int_equal(fxs_request_count(f->fx, XS_READ), 11);
+}
+
 /* ---- transactions */
 
 static void transaction_commit_publishes_its_writes(void **state)
@@ -457,6 +486,7 @@ int main(void)
         TEST(every_server_error_is_reported_by_name),
         TEST(unknown_error_name_is_eunknown),
         TEST(silent_server_times_out_and_its_late_reply_is_not_mistaken),
+        TEST(request_that_does_not_fit_is_not_sent_in_part),
         TEST(transaction_commit_publishes_its_writes),
         TEST(transaction_abort_drops_its_writes),
         TEST(toolstack_write_during_transaction_makes_commit_eagain),
