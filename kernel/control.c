@@ -9,6 +9,8 @@
  */
 #include "kernel/control.h"
 
+#include <stdint.h>
+
 #include "kernel/quote.h"
 #include "kernel/status.h"
 #include "lib/printk.h"
@@ -21,9 +23,9 @@
 #define SHUTDOWN_PATH "control/shutdown"
 #define TESTING_PATH  "control/testing"
 
-/* How much of a received value a console line shows. */
-#define SHOWN_REQUEST_MAX 64
-#define SHOWN_COMMAND_MAX 400
+/* How many characters a received value takes at most in a console line. */
+#define SHOWN_REQUEST_CHARS 100
+#define SHOWN_COMMAND_CHARS 400
 
 /* What to do about the value read from control/shutdown. */
 enum decision {
@@ -67,7 +69,6 @@ static void suspend(struct control *c)
     struct control_status *s = &c->status;
     char domid[48];
 
-    printk("test-vm: action: suspend\n");
     status_set_state(c, "suspending");
     int rc = c->power.shutdown(c->power.ctx, SHUTDOWN_suspend);
     if (rc == 0) {
@@ -177,7 +178,7 @@ static int read_shutdown_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
 /* The pending command replaces the request (the ack is already done). */
 static void take_over(struct control *c)
 {
-    char ack[SHOWN_REQUEST_MAX + QUOTE_TRUNCATION_RESERVE + 16];
+    char ack[SHOWN_REQUEST_CHARS];
 
     c->parsed = c->pending;
     c->has_pending = false; /* a command fires once */
@@ -193,7 +194,7 @@ static void take_over(struct control *c)
         break;
     case COMMAND_ACK_STRING:
         quote(ack, sizeof(ack), c->parsed.ack_string, strlen(c->parsed.ack_string), QUOTE_LOG,
-              SHOWN_REQUEST_MAX);
+              SIZE_MAX);
         printk("test-vm: control/shutdown: acked %s (wrote %s)\n", c->shown, ack);
         memcpy(c->own_ack, c->parsed.ack_string, sizeof(c->own_ack));
         c->own_ack_set = true;
@@ -210,7 +211,7 @@ static void handle_shutdown(struct control *c)
 {
     int rc = xenstore_transaction_retry(c->xs, read_shutdown_and_ack, c, XENSTORE_TX_MAX_TRIES);
 
-    quote(c->shown, sizeof(c->shown), c->value, c->value_len, QUOTE_LOG, SHOWN_REQUEST_MAX);
+    quote(c->shown, SHOWN_REQUEST_CHARS, c->value, c->value_len, QUOTE_LOG, SIZE_MAX);
     if (rc < 0) {
         if (c->decision == DECIDE_NOTHING)
             status_error(c, "control/shutdown: error: reading it failed (%s)",
@@ -274,7 +275,7 @@ static void handle_testing(struct control *c)
                      c->value_len ? "acking" : "reading", xenstore_error_name(rc));
         return;
     }
-    quote(c->shown, sizeof(c->shown), c->value, c->value_len, QUOTE_BARE, SHOWN_COMMAND_MAX);
+    quote(c->shown, SHOWN_COMMAND_CHARS, c->value, c->value_len, QUOTE_BARE, SIZE_MAX);
     printk("test-vm: control/testing: received %s\n", c->shown);
     printk("test-vm: control/testing: acked (wrote \"\")\n");
 

@@ -1,0 +1,168 @@
+/*
+ * Shared by the test_control*.c files: the control interpreter with the real
+ * xenstore client, a fake_xenstored serving domain 7 (the toolstack side),
+ * a recording struct control_power, and the kernel log captured.
+ */
+#ifndef CONTROL_FIXTURE_H
+#define CONTROL_FIXTURE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "drivers/xenstore.h"
+#include "kernel/control.h"
+#include "sim/fake_xenstored.h"
+#include "sim/log_capture.h"
+
+#define FIXTURE_DOMID 7
+#define RESUME_DOMID  12
+#define MAX_CALLS     8
+
+/* One call of power->shutdown, with what xenstore showed at that moment. */
+struct power_call {
+    unsigned int reason;
+    char state[32];       /* data/test-vm/state */
+    char last_action[16]; /* data/test-vm/last-action */
+    char shutdown[64];    /* control/shutdown, or "(absent)" */
+};
+
+struct fixture {
+    struct fake_xenstored *fx;
+    struct ring_transport transport;
+    struct xenstore xs;
+    struct control control;
+    struct control_config config;
+
+    struct power_call calls[MAX_CALLS];
+    int ncalls;
+    int suspend_result;  /* what SHUTDOWN_suspend returns (0: resumed) */
+    int shutdown_result; /* what the other reasons return */
+};
+
+static inline void copy_key(struct fixture *f, const char *path, char *out, size_t len)
+{
+    const char *v = fxs_read(f->fx, path);
+    snprintf(out, len, "%s", v ? v : "(absent)");
+}
+
+/*
+ * The recording power.  SHUTDOWN_suspend with suspend_result 0 does what the
+ * kernel does on resume in a new domain: a new domid, a xenstore directory
+ * without the guest's own keys, watches registered again.
+ */
+static inline int record_shutdown(void *ctx, unsigned int reason)
+{
+    struct fixture *f = ctx;
+    assert_true(f->ncalls < MAX_CALLS);
+    struct power_call *call = &f->calls[f->ncalls++];
+    call->reason = reason;
+    copy_key(f, "data/test-vm/state", call->state, sizeof(call->state));
+    copy_key(f, "data/test-vm/last-action", call->last_action, sizeof(call->last_action));
+    copy_key(f, "control/shutdown", call->shutdown, sizeof(call->shutdown));
+
+    if (reason != SHUTDOWN_suspend)
+        return f->shutdown_result;
+    if (f->suspend_result == 0) {
+        fxs_set_domid(f->fx, RESUME_DOMID);
+        fxs_rm(f->fx, "data");
+        fxs_rm(f->fx, "control");
+        assert_int_equal(xenstore_resume(&f->xs, fxs_ring(f->fx)), 0);
+    }
+    return f->suspend_result;
+}
+
+static inline int fixture_setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    f->fx = fxs_create(FIXTURE_DOMID);
+    fxs_transport(f->fx, &f->transport);
+    xenstore_init(&f->xs, fxs_ring(f->fx), &f->transport);
+    f->suspend_result = 1;
+    log_capture_start();
+    *state = f;
+    return 0;
+}
+
+static inline int fixture_teardown(void **state)
+{
+    struct fixture *f = *state;
+    log_capture_stop();
+    fxs_destroy(f->fx);
+    free(f);
+    return 0;
+}
+
+/* Hand every watch event to the interpreter, as the kernel's main loop does. */
+static inline void pump(struct fixture *f)
+{
+    struct xenstore_watch_event ev;
+    for (int i = 0; i < 10000; i++) {
+        if (xenstore_next_watch_event(&f->xs, &ev))
+            control_handle_watch(&f->control, &ev);
+        else if (!fxs_run(f->fx))
+            return;
+    }
+    fail_msg("watch events never stop");
+}
+
+static inline int start(struct fixture *f)
+{
+    struct control_power power = {record_shutdown, f};
+    control_init(&f->control, &f->xs, &power, &f->config);
+    int err = control_start(&f->control);
+    pump(f);
+    return err;
+}
+
+/* A fixture that has booted, with an empty log. */
+static inline int started_setup(void **state)
+{
+    fixture_setup(state);
+    struct fixture *f = *state;
+    assert_int_equal(start(f), 0);
+    log_capture_clear();
+    return 0;
+}
+
+/* The toolstack writes a key, and the VM handles what follows. */
+static inline void toolstack_write(struct fixture *f, const char *path, const char *value)
+{
+    assert_int_equal(fxs_write(f->fx, path, value), 0);
+    pump(f);
+}
+
+#define assert_key(f, path, expected)                                                              \
+    do {                                                                                           \
+        const char *v_ = fxs_read((f)->fx, (path));                                                \
+        const char *e_ = (expected);                                                               \
+        if (e_ == NULL)                                                                            \
+            assert_null(v_);                                                                       \
+        else {                                                                                     \
+            assert_non_null(v_);                                                                   \
+            assert_string_equal(v_, e_);                                                           \
+        }                                                                                          \
+    } while (0)
+
+static inline void check_logged(bool want, const char *text, const char *file, int line)
+{
+    if (log_capture_contains(text) != want) {
+        print_error("%s the console: %s\n--- console:\n%s---\n",
+                    want ? "missing from" : "unexpected on", text, log_capture_text());
+        _fail(file, line);
+    }
+}
+
+/* A console line (or part of one) was printed, or was not. */
+#define assert_logged(text)     check_logged(true, (text), __FILE__, __LINE__)
+#define assert_not_logged(text) check_logged(false, (text), __FILE__, __LINE__)
+
+#endif
