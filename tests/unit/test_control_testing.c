@@ -1,0 +1,458 @@
+/*
+ * The control interpreter's control/testing commands (kernel/control.c):
+ * "now" and "onshutdown" with every ack and action, replacement, fire-once,
+ * our own ack coming back, bad input, floods.
+ */
+#include "control_fixture.h"
+
+#define REBOOT_ON_SHUTDOWN "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"reboot\"}"
+
+static const struct {
+    const char *name;
+    bool calls_power;
+    unsigned int reason;
+} actions[] = {
+    {"suspend", true, SHUTDOWN_suspend}, {"poweroff", true, SHUTDOWN_poweroff},
+    {"reboot", true, SHUTDOWN_reboot},   {"halt", true, SHUTDOWN_poweroff},
+    {"crash", true, SHUTDOWN_crash},     {"ignore", false, 0},
+};
+#define NACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static struct fixture *fresh_started(void **s)
+{
+    started_setup(s);
+    return *s;
+}
+
+static void test_now_every_action(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NACTIONS; i++) {
+        void *s;
+        struct fixture *f = fresh_started(&s);
+        char cmd[128], normalised[128], expected[1024];
+        print_message("  now %s\n", actions[i].name);
+
+        snprintf(cmd, sizeof(cmd), "{\"when\":\"now\",\"action\":\"%s\"}", actions[i].name);
+        snprintf(normalised, sizeof(normalised),
+                 "{\"when\":\"now\",\"ack\":\"ok\",\"action\":\"%s\"}", actions[i].name);
+        toolstack_write(f, "control/testing", cmd);
+
+        assert_key(f, "control/testing", "");
+        assert_int_equal(f->ncalls, actions[i].calls_power ? 1 : 0);
+        if (actions[i].calls_power) {
+            assert_int_equal(f->calls[0].reason, actions[i].reason);
+            assert_string_equal(f->calls[0].last_action, actions[i].name);
+        }
+        assert_key(f, "control/shutdown", NULL); /* "now" never touches it */
+        assert_key(f, "data/test-vm/last-action", actions[i].name);
+        assert_key(f, "data/test-vm/last-command", normalised);
+        assert_key(f, "data/test-vm/commands", "1");
+        assert_key(f, "data/test-vm/pending", "");
+        assert_key(f, "data/test-vm/state", "ready");
+        assert_key(f, "data/test-vm/errors", "0");
+
+        snprintf(expected, sizeof(expected),
+                 "test-vm: control/testing: received %s\n"
+                 "test-vm: control/testing: acked (wrote \"\")\n"
+                 "test-vm: control/testing: accepted %s\n"
+                 "test-vm: action: %s%s\n%s",
+                 cmd, normalised, actions[i].name,
+                 strcmp(actions[i].name, "halt") == 0 ? " (as poweroff: Xen has no halt)" : "",
+                 actions[i].reason == SHUTDOWN_suspend ? "test-vm: suspend: cancelled\n" : "");
+        assert_string_equal(log_capture_text(), expected);
+        fixture_teardown(&s);
+    }
+}
+
+/* What control/shutdown holds after each kind of ack of "poweroff". */
+static const struct {
+    const char *ack;
+    const char *after;    /* NULL: removed */
+    const char *ack_line; /* the console line for the ack */
+} acks[] = {
+    {"ok", "", "test-vm: control/shutdown: acked \"poweroff\" (wrote \"\")\n"},
+    {"none", "poweroff", "test-vm: control/shutdown: left \"poweroff\" unacked (ack \"none\")\n"},
+    {"delete", NULL, "test-vm: control/shutdown: acked \"poweroff\" (removed the key)\n"},
+    {"custom-ack", "custom-ack",
+     "test-vm: control/shutdown: acked \"poweroff\" (wrote \"custom-ack\")\n"},
+};
+
+static void test_onshutdown_every_ack_and_action(void **state)
+{
+    (void)state;
+    for (size_t a = 0; a < sizeof(acks) / sizeof(acks[0]); a++) {
+        for (size_t i = 0; i < NACTIONS; i++) {
+            void *s;
+            struct fixture *f = fresh_started(&s);
+            char cmd[128];
+            print_message("  onshutdown ack %s action %s\n", acks[a].ack, actions[i].name);
+
+            snprintf(cmd, sizeof(cmd), "{\"when\":\"onshutdown\",\"ack\":\"%s\",\"action\":\"%s\"}",
+                     acks[a].ack, actions[i].name);
+            toolstack_write(f, "control/testing", cmd);
+            assert_key(f, "control/testing", "");
+            assert_key(f, "data/test-vm/pending", cmd); /* already normalised */
+            assert_key(f, "data/test-vm/state", "pending");
+            assert_int_equal(f->ncalls, 0);
+
+            toolstack_write(f, "control/shutdown", "poweroff");
+
+            assert_key(f, "control/shutdown", acks[a].after);
+            assert_int_equal(f->ncalls, actions[i].calls_power ? 1 : 0);
+            if (actions[i].calls_power) {
+                assert_int_equal(f->calls[0].reason, actions[i].reason);
+                /* The ack is done before the action. */
+                assert_string_equal(f->calls[0].shutdown,
+                                    acks[a].after ? acks[a].after : "(absent)");
+            }
+            assert_key(f, "data/test-vm/pending", "");
+            assert_key(f, "data/test-vm/state", "ready");
+            assert_key(f, "data/test-vm/last-action", actions[i].name);
+            assert_key(f, "data/test-vm/errors", "0");
+            assert_logged(acks[a].ack_line);
+            assert_not_logged("received \"custom-ack\"");
+            fixture_teardown(&s);
+        }
+    }
+}
+
+/* "When shutdown is requested, do X": any non-empty request, known or not. */
+static void test_onshutdown_takes_over_unknown_requests(void **state)
+{
+    struct fixture *f = *state;
+
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    toolstack_write(f, "control/shutdown", "s3");
+
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
+    assert_key(f, "control/shutdown", "");
+    assert_key(f, "data/test-vm/errors", "0");
+    assert_not_logged("unknown request");
+}
+
+static void test_newer_command_replaces_pending(void **state)
+{
+    struct fixture *f = *state;
+    const char *crash = "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"crash\"}";
+
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    toolstack_write(f, "control/testing", crash);
+
+    assert_key(f, "data/test-vm/pending", crash);
+    assert_key(f, "data/test-vm/commands", "2");
+    assert_logged("test-vm: control/testing: replaces the pending command " REBOOT_ON_SHUTDOWN
+                  "\n");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_crash);
+}
+
+/* A "now" command replaces a pending one too: "now" + "ignore" cancels it. */
+static void test_now_ignore_cancels_pending(void **state)
+{
+    struct fixture *f = *state;
+
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"ignore\"}");
+    assert_key(f, "data/test-vm/pending", "");
+    assert_key(f, "data/test-vm/state", "ready");
+
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_poweroff);
+}
+
+static void test_command_fires_once(void **state)
+{
+    struct fixture *f = *state;
+
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    toolstack_write(f, "control/shutdown", "poweroff");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    toolstack_write(f, "control/shutdown", "halt");
+
+    assert_int_equal(f->ncalls, 3);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
+    assert_int_equal(f->calls[1].reason, SHUTDOWN_poweroff);
+    assert_int_equal(f->calls[2].reason, SHUTDOWN_poweroff);
+    assert_key(f, "data/test-vm/last-action", "halt");
+}
+
+/*
+ * Our custom ack string comes back as a watch event: not a request, even
+ * when it spells one, for as long as the key holds it.
+ */
+static void test_own_ack_not_a_request(void **state)
+{
+    struct fixture *f = *state;
+
+    toolstack_write(f, "control/testing",
+                    "{\"when\":\"onshutdown\",\"ack\":\"reboot\",\"action\":\"ignore\"}");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_key(f, "control/shutdown", "reboot");
+    assert_int_equal(f->ncalls, 0);
+    assert_logged("test-vm: control/shutdown: ignored \"reboot\" (our own ack)\n");
+    assert_key(f, "data/test-vm/errors", "0");
+
+    /* Once the key moved on, "reboot" is a request again. */
+    toolstack_write(f, "control/shutdown", "");
+    toolstack_write(f, "control/shutdown", "reboot");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
+}
+
+static void test_own_ack_then_other_request(void **state)
+{
+    struct fixture *f = *state;
+
+    toolstack_write(f, "control/testing",
+                    "{\"when\":\"onshutdown\",\"ack\":\"acked by test-vm\",\"action\":\"ignore\"}");
+    toolstack_write(f, "control/shutdown", "reboot");
+    assert_key(f, "control/shutdown", "acked by test-vm");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_poweroff);
+    assert_key(f, "control/shutdown", "");
+}
+
+static void test_onshutdown_suspend_resumed(void **state)
+{
+    struct fixture *f = *state;
+
+    f->suspend_result = 0;
+    toolstack_write(f, "control/testing",
+                    "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"suspend\"}");
+    toolstack_write(f, "control/shutdown", "poweroff");
+
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_suspend);
+    assert_logged("test-vm: suspend: resumed in a new domain (domid 12)\n");
+    assert_key(f, "data/test-vm/state", "ready");
+    assert_key(f, "data/test-vm/pending", "");
+    assert_key(f, "data/test-vm/resumes", "1");
+    assert_key(f, "data/test-vm/commands", "1");
+    assert_key(f, "data/test-vm/last-command",
+               "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"suspend\"}");
+}
+
+/* ---- bad input */
+
+static const struct {
+    const char *value;
+    const char *error;
+} bad_inputs[] = {
+    {"poweroff", "not valid JSON (at byte 0)"},
+    {"{\"when\":\"now\",\"action\":\"reboot\",}", "not valid JSON (at byte 32)"},
+    {"[\"now\",\"reboot\"]", "not a JSON object"},
+    {"{\"when\":\"now\"}", "missing field \"action\""},
+    {"{\"action\":\"reboot\"}", "missing field \"when\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"ok\",\"delay\":\"5\"}",
+     "unknown field \"delay\" (the fields are when, ack and action)"},
+    {"{\"when\":\"now\",\"action\":5}", "field \"action\" must be a string, not a number"},
+    {"{\"when\":\"now\",\"when\":\"now\",\"action\":\"reboot\"}", "duplicate field \"when\""},
+    {"{\"when\":\"soon\",\"action\":\"reboot\"}",
+     "field \"when\" must be \"now\" or \"onshutdown\", not \"soon\""},
+    {"{\"when\":\"now\",\"action\":\"explode\"}",
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash or ignore, not "
+     "\"explode\""},
+    {"\x01\x02\x03\xff\xfe", "not valid JSON (at byte 0)"},
+};
+
+static void test_bad_input_keeps_pending(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = sizeof(bad_inputs) / sizeof(bad_inputs[0]);
+
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    for (size_t i = 0; i < n; i++) {
+        char error[512], line[600], count[16];
+        print_message("  %s\n", bad_inputs[i].value);
+        log_capture_clear();
+
+        toolstack_write(f, "control/testing", bad_inputs[i].value);
+
+        snprintf(error, sizeof(error), "control/testing: error: %s", bad_inputs[i].error);
+        snprintf(line, sizeof(line), "test-vm: %s\n", error);
+        snprintf(count, sizeof(count), "%zu", i + 1);
+        assert_key(f, "control/testing", "");
+        assert_key(f, "data/test-vm/last-error", error);
+        assert_key(f, "data/test-vm/errors", count);
+        assert_logged(line);
+        assert_int_equal(log_capture_count("test-vm: "), 3); /* received, acked, error */
+        assert_key(f, "data/test-vm/pending", REBOOT_ON_SHUTDOWN);
+        assert_key(f, "data/test-vm/state", "pending");
+        assert_key(f, "data/test-vm/commands", "1");
+    }
+    assert_logged("test-vm: control/testing: received \\x01\\x02\\x03\\xff\\xfe\n");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
+}
+
+/* A reply holding NUL bytes, as a raw xenstore write could leave one. */
+static bool answer_read_with_nul(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                 const char *payload, void *ctx)
+{
+    int *left = ctx;
+    static const char value[] = "{\"when\":\"now\",\"action\":\"reboot\"}\0{}";
+    if (req->type != XS_READ || strcmp(payload, "control/testing") != 0 || *left == 0)
+        return false;
+    (*left)--;
+    fxs_inject_message(fx, XS_READ, req->req_id, value, sizeof(value) - 1);
+    return true;
+}
+
+static void test_nul_bytes(void **state)
+{
+    struct fixture *f = *state;
+    int left = 1;
+
+    fxs_set_reply_hook(f->fx, answer_read_with_nul, &left);
+    toolstack_write(f, "control/testing", "x");
+    fxs_set_reply_hook(f->fx, NULL, NULL);
+
+    assert_int_equal(f->ncalls, 0);
+    assert_key(f, "control/testing", "");
+    assert_key(f, "data/test-vm/last-error",
+               "control/testing: error: not valid JSON (a NUL byte at byte 32)");
+    assert_logged("test-vm: control/testing: received "
+                  "{\"when\":\"now\",\"action\":\"reboot\"}\\x00{}\n");
+}
+
+/* Values as long as xenstore allows: one error line each, cut short. */
+static void test_values_near_xenstore_limit(void **state)
+{
+    struct fixture *f = *state;
+    static char value[XENSTORE_PAYLOAD_MAX];
+    size_t max = XENSTORE_PAYLOAD_MAX - sizeof("control/testing");
+
+    int n = snprintf(value, sizeof(value), "{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"");
+    memset(value + n, 'a', max - (size_t)n - 2);
+    memcpy(value + max - 2, "\"}", 3);
+    assert_int_equal(strlen(value), max);
+    toolstack_write(f, "control/testing", value);
+    assert_key(f, "data/test-vm/last-error",
+               "control/testing: error: field \"ack\" is longer than 255 bytes");
+
+    memset(value, '[', max);
+    value[max] = '\0';
+    toolstack_write(f, "control/testing", value);
+    assert_key(f, "data/test-vm/last-error",
+               "control/testing: error: too many JSON values (a command is one object of up to "
+               "3 strings)");
+
+    assert_int_equal(f->ncalls, 0);
+    assert_key(f, "data/test-vm/errors", "2");
+    char tail[64];
+    snprintf(tail, sizeof(tail), "[[[[... (%zu bytes)\n", max);
+    assert_logged(tail);
+}
+
+/* ---- floods and races */
+
+/* Many commands written faster than the VM reads them: the last one wins. */
+static void test_flood_keeps_last_command(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+
+    fxs_set_chunk(f->fx, 7); /* and the events arrive in small pieces */
+    for (int i = 0; i < 200; i++) {
+        snprintf(cmd, sizeof(cmd),
+                 "{\"when\":\"onshutdown\",\"ack\":\"flood-%d\",\"action\":\"%s\"}", i,
+                 i % 2 ? "crash" : "reboot");
+        assert_int_equal(fxs_write(f->fx, "control/testing", cmd), 0);
+        if (i % 50 == 0)
+            pump(f);
+    }
+    pump(f);
+
+    assert_key(f, "data/test-vm/pending", cmd);
+    assert_key(f, "data/test-vm/last-command", cmd);
+    assert_key(f, "control/testing", "");
+    assert_key(f, "data/test-vm/errors", "0");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_crash);
+    assert_key(f, "control/shutdown", "flood-199");
+}
+
+/* A command written between our read and our ack is not wiped out by the ack. */
+static bool write_command_before_commit(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                        const char *payload, void *ctx)
+{
+    int *left = ctx;
+    (void)payload;
+    if (req->type == XS_TRANSACTION_END && *left > 0) {
+        (*left)--;
+        fxs_write(fx, "control/testing", "{\"when\":\"now\",\"action\":\"crash\"}");
+    }
+    return false;
+}
+
+static void test_command_written_during_ack(void **state)
+{
+    struct fixture *f = *state;
+    int left = 1;
+
+    fxs_set_reply_hook(f->fx, write_command_before_commit, &left);
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"reboot\"}");
+    fxs_set_reply_hook(f->fx, NULL, NULL);
+
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_crash);
+    assert_not_logged("reboot");
+    assert_key(f, "data/test-vm/commands", "1");
+}
+
+static void test_ack_retried_on_eagain(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_fail_next(f->fx, XS_TRANSACTION_END, "EAGAIN");
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    assert_key(f, "control/testing", "");
+    assert_key(f, "data/test-vm/pending", REBOOT_ON_SHUTDOWN);
+    assert_int_equal(log_capture_count("accepted"), 1);
+}
+
+static void test_ack_fails(void **state)
+{
+    struct fixture *f = *state;
+
+    toolstack_write(f, "control/testing", REBOOT_ON_SHUTDOWN);
+    fxs_fail_next(f->fx, XS_WRITE, "EACCES");
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
+
+    assert_int_equal(f->ncalls, 0);
+    assert_key(f, "data/test-vm/last-error", "control/testing: error: acking it failed (EACCES)");
+    assert_key(f, "data/test-vm/pending", REBOOT_ON_SHUTDOWN);
+    assert_not_logged("received {\"when\":\"now\"");
+}
+
+#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_now_every_action),
+        cmocka_unit_test(test_onshutdown_every_ack_and_action),
+        STARTED(test_onshutdown_takes_over_unknown_requests),
+        STARTED(test_newer_command_replaces_pending),
+        STARTED(test_now_ignore_cancels_pending),
+        STARTED(test_command_fires_once),
+        STARTED(test_own_ack_not_a_request),
+        STARTED(test_own_ack_then_other_request),
+        STARTED(test_onshutdown_suspend_resumed),
+        STARTED(test_bad_input_keeps_pending),
+        STARTED(test_nul_bytes),
+        STARTED(test_values_near_xenstore_limit),
+        STARTED(test_flood_keeps_last_command),
+        STARTED(test_command_written_during_ack),
+        STARTED(test_ack_retried_on_eagain),
+        STARTED(test_ack_fails),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
