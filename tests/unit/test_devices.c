@@ -1,0 +1,244 @@
+/*
+ * kernel/devices.c: bring-up and resume against the simulated Xen, with the
+ * fake xenconsoled and the fake xenstored on the other ends of the rings.
+ * A user's view: after bring-up the log reaches the console (boot lines
+ * included) and xenstore answers; after resuming in a new domain, with new
+ * ports, rings and domid, both work again through the new ones and the
+ * registered watches are back.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arch/arch.h"
+#include "drivers/events.h"
+#include "drivers/timer.h"
+#include "kernel/devices.h"
+#include "lib/printk.h"
+#include "sim/fake_console.h"
+#include "sim/fake_xenstored.h"
+#include "sim/log_capture.h"
+#include "sim/xen_sim.h"
+
+#define VECTOR 0xf3
+
+static struct devices d;
+static struct fake_xenstored *fx;
+
+/* ---- the fake xenstored as the sim's backend on the xenstore ring */
+
+static void xenstored_turn(void *ctx)
+{
+    (void)ctx;
+    if (fxs_run(fx))
+        xen_sim_raise(xen_sim_store_port());
+}
+
+/* The toolstack points the domain's store param at xenstored's page. */
+static void publish_store_ring(void)
+{
+    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(fx)));
+}
+
+/* A new domain: xenstored serves its new domid (and forgets the old watches). */
+static void xenstored_follows_resume(void *ctx)
+{
+    (void)ctx;
+    fxs_set_domid(fx, xen_sim_domid());
+    publish_store_ring();
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    xen_sim_reset();
+    log_capture_start();
+    fx = fxs_create(xen_sim_domid());
+    publish_store_ring();
+    assert_int_equal(xen_sim_register_backend(xen_sim_store_port(), xenstored_turn, NULL), 0);
+    assert_int_equal(xen_sim_register_resume_hook(xenstored_follows_resume, NULL), 0);
+    fake_console_start();
+    memset(&d, 0, sizeof(d));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    printk_remove_sink(console_printk_sink, &d.console);
+    fake_console_stop();
+    fxs_destroy(fx);
+    log_capture_stop();
+    return 0;
+}
+
+static void assert_xenstore_domid(unsigned int domid)
+{
+    char value[16], expected[16];
+    snprintf(expected, sizeof(expected), "%u", domid);
+    assert_int_equal(xenstore_read(&d.xenstore, 0, "domid", value, sizeof(value)),
+                     (int)strlen(expected));
+    assert_string_equal(value, expected);
+}
+
+static void assert_ring_logged(const char *name, void *ring, evtchn_port_t port)
+{
+    char line[128];
+    snprintf(line, sizeof(line), "test-vm: %s: ring at pfn 0x%lx, event channel %u\n", name,
+             (unsigned long)arch_ptr_to_pfn(ring), port);
+    assert_true(log_capture_contains(line));
+}
+
+static size_t console_count(const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = fake_console_output(NULL); (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+/* Everything the current domain gave us is what the drivers use. */
+static void assert_devices_match_the_domain(void)
+{
+    assert_true(xen_sim_shared_info_mapped());
+    assert_ptr_equal(xen_sim_shared_info(), events_shared_info());
+    assert_int_equal(xen_sim_callback_vector(), VECTOR);
+
+    assert_int_equal(d.console_port, xen_sim_console_port());
+    assert_ptr_equal(d.console.ring, xen_sim_console_ring());
+    assert_int_equal(d.xenstore_port, xen_sim_store_port());
+    assert_ptr_equal(d.xenstore.ring, fxs_ring(fx));
+
+    evtchn_port_t timer_port = xen_sim_virq_port(VIRQ_TIMER);
+    assert_int_not_equal(timer_port, 0);
+    assert_false(xen_sim_port_masked(timer_port));
+    assert_false(xen_sim_port_masked(d.console_port));
+    assert_false(xen_sim_port_masked(d.xenstore_port));
+}
+
+static void test_bring_up_finds_and_binds_everything(void **state)
+{
+    (void)state;
+    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_true(d.console_up);
+    assert_true(d.xenstore_up);
+    assert_devices_match_the_domain();
+    assert_int_equal(xen_sim_calls(__HYPERVISOR_hvm_op, HVMOP_get_param), 4);
+    assert_ring_logged("console", xen_sim_console_ring(), xen_sim_console_port());
+    assert_ring_logged("xenstore", fxs_ring(fx), xen_sim_store_port());
+
+    /* The console shows the lines logged before it existed... */
+    assert_true(strstr(fake_console_output(NULL), "test-vm: events: shared_info at pfn"));
+    assert_true(strstr(fake_console_output(NULL), "test-vm: timer: VIRQ_TIMER on port"));
+    /* ...and each later line once. */
+    printk("after bring-up\n");
+    assert_int_equal(console_count("after bring-up\n"), 1);
+
+    assert_xenstore_domid(xen_sim_domid());
+}
+
+static void test_bring_up_without_a_console(void **state)
+{
+    (void)state;
+    xen_sim_set_param(HVM_PARAM_CONSOLE_EVTCHN, 0);
+    assert_int_equal(devices_bring_up(&d, VECTOR), 0); /* survivable */
+    assert_false(d.console_up);
+    assert_true(log_capture_contains("test-vm: console: no ring (pfn "));
+    printk("nobody reads this\n");
+    assert_string_equal(fake_console_output(NULL), "");
+    assert_xenstore_domid(xen_sim_domid());
+}
+
+static void test_bring_up_without_xenstore_fails(void **state)
+{
+    (void)state;
+    xen_sim_set_param(HVM_PARAM_STORE_PFN, 0);
+    assert_true(devices_bring_up(&d, VECTOR) < 0);
+    assert_false(d.xenstore_up);
+    assert_true(log_capture_contains("test-vm: xenstore: no ring (pfn 0, event channel "));
+}
+
+static void test_bring_up_stops_when_events_fail(void **state)
+{
+    (void)state;
+    xen_sim_fail_next(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, -ENOMEM);
+    assert_int_equal(devices_bring_up(&d, VECTOR), -ENOMEM);
+    assert_false(d.console_up);
+    assert_false(d.xenstore_up);
+}
+
+static void suspend_into_a_new_domain(void)
+{
+    struct sched_shutdown s = {.reason = SHUTDOWN_suspend};
+    xen_sim_set_suspend_result(0);
+    assert_int_equal(hypercall_sched_op(SCHEDOP_shutdown, &s), 0);
+}
+
+static void test_resume_rebinds_everything_in_the_new_domain(void **state)
+{
+    (void)state;
+    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_int_equal(xenstore_watch(&d.xenstore, "control/shutdown", "ctl"), 0);
+    struct xenstore_watch_event ev;
+    assert_true(xenstore_next_watch_event(&d.xenstore, &ev)); /* fires once on registration */
+
+    for (unsigned int generation = 1; generation <= 3; generation++) {
+        evtchn_port_t old_console = d.console_port, old_store = d.xenstore_port;
+        evtchn_port_t old_timer = xen_sim_virq_port(VIRQ_TIMER);
+        unsigned int old_domid = xen_sim_domid();
+        uint64_t before = time_now_ns();
+
+        suspend_into_a_new_domain();
+        assert_int_equal(xen_sim_generation(), generation);
+        assert_false(xen_sim_shared_info_mapped()); /* as Xen leaves it */
+        assert_int_equal(devices_resume(&d), 0);
+
+        assert_int_not_equal(xen_sim_domid(), old_domid);
+        assert_int_not_equal(d.console_port, old_console);
+        assert_int_not_equal(d.xenstore_port, old_store);
+        assert_int_not_equal(xen_sim_virq_port(VIRQ_TIMER), old_timer);
+        assert_devices_match_the_domain();
+
+        /* The clock carries on (shared_info remapped, not the old record). */
+        uint64_t after = time_now_ns();
+        assert_true(after >= before && after - before < NS_PER_MS);
+
+        /* The console works through the new ring, with one sink. */
+        char line[64];
+        snprintf(line, sizeof(line), "hello from generation %u\n", generation);
+        printk("%s", line);
+        assert_int_equal(console_count(line), 1);
+
+        /* Xenstore answers for the new domain, and the watch is back. */
+        assert_xenstore_domid(xen_sim_domid());
+        assert_int_equal(fxs_watch_count(fx), 1);
+        assert_true(xenstore_next_watch_event(&d.xenstore, &ev));
+        assert_string_equal(ev.token, "ctl");
+        assert_false(xenstore_next_watch_event(&d.xenstore, &ev));
+
+        /* A toolstack command in the new domain reaches us. */
+        assert_int_equal(fxs_write(fx, "control/shutdown", "poweroff"), 0);
+        xen_sim_run_backends();
+        assert_true(xenstore_next_watch_event(&d.xenstore, &ev));
+        assert_string_equal(ev.token, "ctl");
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_bring_up_finds_and_binds_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_without_a_console, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_without_xenstore_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_stops_when_events_fail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_rebinds_everything_in_the_new_domain, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
