@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/lab/lib.sh: helpers for lab scenarios.  busybox sh, sourced inside the
 # lab's dom0 (tools/lab/run copies it to /lab/lib.sh).
 #
@@ -52,10 +53,12 @@ LAB_WAIT=${LAB_WAIT:-10}
 LAB_CONSOLE_DIR=${LAB_CONSOLE_DIR:-/var/log/xen/console}
 PATH=/usr/lib/xen-4.17/bin:$PATH
 
-# Milliseconds since dom0 booted (/proc/uptime has hundredths).
+# Milliseconds since dom0 booted (/proc/uptime has hundredths).  No fork: it
+# runs in every polling loop.  "12.05" -> "12050" (not 05 * 10: sh reads a
+# leading 0 as octal).
 lab_now_ms() {
     read -r _up _ </proc/uptime
-    echo $((${_up%.*} * 1000 + ${_up#*.} * 10))
+    echo "${_up%.*}${_up#*.}0"
 }
 LAB_T0=${LAB_T0:-$(lab_now_ms)}
 
