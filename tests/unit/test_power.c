@@ -1,0 +1,193 @@
+/*
+ * kernel/power.c: each power action is SCHEDOP_shutdown with its reason;
+ * a suspend that Xen cancels (1) leaves every device as it was, one that
+ * resumes in a new domain (0) sets every device up again with the new
+ * ports.  Devices run against the simulated Xen, the fake xenconsoled and
+ * the fake xenstored.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arch/arch.h"
+#include "kernel/devices.h"
+#include "kernel/power.h"
+#include "lib/printk.h"
+#include "sim/fake_console.h"
+#include "sim/fake_xenstored.h"
+#include "sim/log_capture.h"
+#include "sim/xen_sim.h"
+
+static struct devices d;
+static struct fake_xenstored *fx;
+
+static void xenstored_turn(void *ctx)
+{
+    (void)ctx;
+    if (fxs_run(fx))
+        xen_sim_raise(xen_sim_store_port());
+}
+
+static void xenstored_follows_resume(void *ctx)
+{
+    (void)ctx;
+    fxs_set_domid(fx, xen_sim_domid());
+    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(fx)));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    xen_sim_reset();
+    log_capture_start();
+    fx = fxs_create(xen_sim_domid());
+    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(fx)));
+    assert_int_equal(xen_sim_register_backend(xen_sim_store_port(), xenstored_turn, NULL), 0);
+    assert_int_equal(xen_sim_register_resume_hook(xenstored_follows_resume, NULL), 0);
+    fake_console_start();
+    memset(&d, 0, sizeof(d));
+    assert_int_equal(devices_bring_up(&d, 0xf3), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    printk_remove_sink(console_printk_sink, &d.console);
+    fake_console_stop();
+    fxs_destroy(fx);
+    log_capture_stop();
+    return 0;
+}
+
+static void assert_devices_work(void)
+{
+    char value[16], expected[16];
+    snprintf(expected, sizeof(expected), "%u", xen_sim_domid());
+    assert_true(xenstore_read(&d.xenstore, 0, "domid", value, sizeof(value)) > 0);
+    assert_string_equal(value, expected);
+
+    fake_console_clear();
+    printk("devices still work\n");
+    assert_string_equal(fake_console_output(NULL), "devices still work\n");
+}
+
+static void test_each_action_is_a_shutdown_with_its_reason(void **state)
+{
+    (void)state;
+    static const unsigned int reasons[] = {SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_crash,
+                                           SHUTDOWN_watchdog};
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        /* On Xen these never return; the sim's return shows up as an error. */
+        assert_true(power_shutdown(&d, reasons[i]) < 0);
+        assert_int_equal(xen_sim_shutdowns(), i + 1);
+        assert_int_equal(xen_sim_last_shutdown_reason(), reasons[i]);
+        char line[80];
+        snprintf(line, sizeof(line), "SCHEDOP_shutdown (reason %u) returned 0", reasons[i]);
+        assert_true(log_capture_contains(line));
+    }
+    assert_int_equal(xen_sim_generation(), 0);
+}
+
+static void test_a_refused_shutdown_returns_the_error(void **state)
+{
+    (void)state;
+    xen_sim_fail_next(__HYPERVISOR_sched_op, SCHEDOP_shutdown, -EPERM);
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_poweroff), -EPERM);
+    assert_true(log_capture_contains("SCHEDOP_shutdown (reason 0) returned -1"));
+}
+
+static void test_cancelled_suspend_leaves_everything_alone(void **state)
+{
+    (void)state;
+    evtchn_port_t console = d.console_port, store = d.xenstore_port;
+    unsigned long maps = xen_sim_calls(__HYPERVISOR_memory_op, XENMEM_add_to_physmap);
+    unsigned long params = xen_sim_calls(__HYPERVISOR_hvm_op, HVMOP_get_param);
+    unsigned long virqs = xen_sim_calls(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq);
+
+    xen_sim_set_suspend_result(1);
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 1);
+    assert_int_equal(xen_sim_last_shutdown_reason(), SHUTDOWN_suspend);
+
+    /* Nothing was set up again: no mapping, no param read, no binding. */
+    assert_int_equal(xen_sim_calls(__HYPERVISOR_memory_op, XENMEM_add_to_physmap), maps);
+    assert_int_equal(xen_sim_calls(__HYPERVISOR_hvm_op, HVMOP_get_param), params);
+    assert_int_equal(xen_sim_calls(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq), virqs);
+    assert_int_equal(d.console_port, console);
+    assert_int_equal(d.xenstore_port, store);
+    assert_devices_work();
+}
+
+static void test_failed_suspend_leaves_everything_alone(void **state)
+{
+    (void)state;
+    unsigned long maps = xen_sim_calls(__HYPERVISOR_memory_op, XENMEM_add_to_physmap);
+    xen_sim_set_suspend_result(-EINVAL);
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), -EINVAL);
+    assert_int_equal(xen_sim_calls(__HYPERVISOR_memory_op, XENMEM_add_to_physmap), maps);
+    assert_devices_work();
+}
+
+static void test_resumed_suspend_sets_devices_up_with_new_ports(void **state)
+{
+    (void)state;
+    evtchn_port_t console = d.console_port, store = d.xenstore_port;
+    unsigned int domid = xen_sim_domid();
+
+    xen_sim_set_suspend_result(0);
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
+    assert_int_equal(xen_sim_generation(), 1);
+    assert_int_not_equal(xen_sim_domid(), domid);
+
+    assert_true(xen_sim_shared_info_mapped());
+    assert_int_equal(xen_sim_callback_vector(), 0xf3);
+    assert_int_not_equal(xen_sim_virq_port(VIRQ_TIMER), 0);
+    assert_int_equal(d.console_port, xen_sim_console_port());
+    assert_int_equal(d.xenstore_port, xen_sim_store_port());
+    assert_int_not_equal(d.console_port, console);
+    assert_int_not_equal(d.xenstore_port, store);
+    assert_false(xen_sim_port_masked(d.console_port));
+    assert_false(xen_sim_port_masked(d.xenstore_port));
+    assert_false(log_capture_contains("after resume failed"));
+    assert_devices_work();
+}
+
+static void no_xenstore_in_the_new_domain(void *ctx)
+{
+    (void)ctx;
+    xen_sim_set_param(HVM_PARAM_STORE_PFN, 0);
+}
+
+static void test_a_failed_resume_is_reported(void **state)
+{
+    (void)state;
+    /* Runs after xenstored_follows_resume, which registered first. */
+    assert_int_equal(xen_sim_register_resume_hook(no_xenstore_in_the_new_domain, NULL), 0);
+    xen_sim_set_suspend_result(0);
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
+    assert_true(
+        log_capture_contains("test-vm: error: setting devices up again after resume failed (-1)"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_each_action_is_a_shutdown_with_its_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_refused_shutdown_returns_the_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancelled_suspend_leaves_everything_alone, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_suspend_leaves_everything_alone, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_resumed_suspend_sets_devices_up_with_new_ports, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_failed_resume_is_reported, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
