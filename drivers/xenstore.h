@@ -145,7 +145,20 @@ int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx
 int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const char *expected,
                                 const char *value);
 
+/*
+ * Paths longer than XENSTORE_ABS_PATH_MAX, and requests whose payload would
+ * exceed XENSTORE_PAYLOAD_MAX, fail with -XS_E2BIG before anything is sent;
+ * any request fails with -XS_ETIMEDOUT after XENSTORE_REPLY_TIMEOUT_NS.
+ */
+
+/*
+ * Watch path (relative paths get relative event paths).  The token must be
+ * shorter than XENSTORE_TOKEN_MAX.  -XS_EEXIST if this path+token is already
+ * watched, -XS_ENOSPC when all XENSTORE_MAX_WATCHES are in use.  Events are
+ * queued only for tokens of registered watches.
+ */
 int xenstore_watch(struct xenstore *xs, const char *path, const char *token);
+/* Forgets the watch and its queued events (-XS_ENOENT if we have no such watch). */
 int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token);
 
 /*
