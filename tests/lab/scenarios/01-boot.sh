@@ -1,9 +1,11 @@
 #!/bin/sh
-# Boot: `xl create` of the kernel as a PVH guest; its banner (with the Xen
-# version) reaches xenconsoled's log of the guest's PV console.
+# Boot: `xl create` of the kernel as a PVH guest.  Its banner, with the Xen
+# version, reaches xenconsoled's log of the guest's PV console (guest-boot.log),
+# and the guest says it is ready in xenstore (data/test-vm/state = "ready").
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 
 vm_create boot
 expect_console_re boot '^xen-test-vm [^ ]+ on Xen 4\.17'
+vm_wait_ready boot
 pass

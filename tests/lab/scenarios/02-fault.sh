@@ -9,4 +9,5 @@ vm_create fault cmdline="debug=fault"
 vm_wait_shutdown fault
 expect_reason fault crash
 expect_console fault "FATAL: exception"
+expect_console_re fault 'rip +(0x)?[0-9a-f]{16}'
 pass
