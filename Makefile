@@ -66,7 +66,7 @@ size: $(B)/test-vm.xen $(B)/test-vm.xen.gz
 	@stat -c '%n: %s bytes' $^
 
 # ---- host build: the same portable sources, with sanitizers, against tests/sim
-HCFLAGS    := $(COMMON) -g -O1 -DHOST_BUILD -Itests -fsanitize=address,undefined \
+HCFLAGS    := $(COMMON) -g -O1 -DHOST_BUILD -D_DEFAULT_SOURCE -Itests -fsanitize=address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 HLDFLAGS   := -fsanitize=address,undefined
 SIM_SRCS   := $(wildcard tests/sim/*.c)
@@ -91,7 +91,7 @@ unit: $(UNIT_BINS)
 
 # ---- fuzzing (libFuzzer, clang), same sources again
 FUZZ_SECONDS ?= 60
-FZCFLAGS   := $(COMMON) -g -O1 -DHOST_BUILD -DFUZZ_BUILD -Itests \
+FZCFLAGS   := $(COMMON) -g -O1 -DHOST_BUILD -D_DEFAULT_SOURCE -DFUZZ_BUILD -Itests \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
