@@ -131,6 +131,29 @@ static void test_masked_port_waits_until_unmasked(void **state)
     assert_int_equal(calls.port[0], port);
 }
 
+static void test_masked_port_beside_a_pending_one_is_left_alone(void **state)
+{
+    (void)state;
+    /* Neighbours in one selector word: the scan of that word must honour the mask. */
+    evtchn_port_t masked = xen_sim_alloc_port(), other = xen_sim_alloc_port();
+    assert_int_equal(masked / 64, other / 64);
+    assert_int_equal(events_bind(masked, record, NULL), 0);
+    assert_int_equal(events_bind(other, record, NULL), 0);
+    events_mask(masked);
+
+    xen_sim_raise(masked);
+    xen_sim_raise(other);
+    arch_idle();
+    assert_int_equal(calls.n, 1);
+    assert_int_equal(calls.port[0], other);
+    assert_true(xen_sim_port_pending(masked)); /* kept for when it is unmasked */
+
+    events_unmask(masked);
+    arch_idle();
+    assert_int_equal(calls.n, 2);
+    assert_int_equal(calls.port[1], masked);
+}
+
 static void test_event_before_bind_is_delivered_on_bind(void **state)
 {
     (void)state;
@@ -329,6 +352,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pending_unmasked_port_calls_its_handler_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_masked_port_waits_until_unmasked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_masked_port_beside_a_pending_one_is_left_alone, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_event_before_bind_is_delivered_on_bind, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ports_are_masked_and_counted, setup, teardown),
