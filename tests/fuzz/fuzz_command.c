@@ -4,8 +4,6 @@
  * NUL-terminated line, an accepted command's normalised form parses back to
  * the same command, and quoted output for the console is printable ASCII.
  */
-#define _POSIX_C_SOURCE 200809L /* strnlen under -std=c11 */
-
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
