@@ -4,7 +4,7 @@
  * jsmn tokenises; it is lenient even with JSMN_STRICT (it accepts trailing
  * commas, a missing comma or colon, text after the object, and control
  * characters inside strings), so check_syntax() walks the text between the
- * tokens against the grammar of a flat JSON object, and decode_string()
+ * tokens against the grammar of a flat JSON object, and json_string_decode()
  * checks and decodes every string.  Only then are the fields interpreted.
  */
 #include "kernel/command.h"
@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/json_string.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
@@ -165,115 +166,11 @@ closed:
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Four hex digits at text[pos..]; -1 if they are not there. */
-static long read_hex4(const struct parser *p, size_t pos, size_t end)
-{
-    long v = 0;
-    if (end - pos < 4)
-        return -1;
-    for (size_t k = 0; k < 4; k++) {
-        int d = hex_value(p->text[pos + k]);
-        if (d < 0)
-            return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
-static size_t utf8_encode(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/*
- * Decode a string token's escapes into out (NUL-terminated).  Returns its
- * length, -1 (with the error set) if it is not a valid JSON string or holds
- * \u0000, or -2 if it does not fit in out_len - 1 bytes.
- */
+/* A string token's decoded contents: see json_string_decode(). */
 static int decode_string(struct parser *p, const jsmntok_t *t, char *out, size_t out_len)
 {
-    size_t pos = (size_t)t->start, end = (size_t)t->end, n = 0;
-    int result = 0;
-
-    while (pos < end) {
-        unsigned char c = (unsigned char)p->text[pos];
-        char utf8[4];
-        size_t len = 1;
-
-        if (c < 0x20)
-            return fail(p, "not valid JSON (control character in a string at byte %zu)", pos);
-        utf8[0] = (char)c;
-        if (c == '\\') {
-            size_t at = pos++;
-            char e = pos < end ? p->text[pos] : '\0';
-            const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
-            const char *hit = e ? strchr(from, e) : NULL;
-            if (hit) {
-                utf8[0] = to[hit - from];
-            } else if (e == 'u') {
-                long cp = read_hex4(p, pos + 1, end);
-                pos += 4;
-                if (cp >= 0xd800 && cp <= 0xdbff) {
-                    long low = -1;
-                    if (end - pos > 2 && p->text[pos + 1] == '\\' && p->text[pos + 2] == 'u')
-                        low = read_hex4(p, pos + 3, end);
-                    if (low < 0xdc00 || low > 0xdfff)
-                        return fail(p, "not valid JSON (unpaired surrogate at byte %zu)", at);
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-                    pos += 6;
-                } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                    return fail(p, "not valid JSON (unpaired surrogate at byte %zu)", at);
-                }
-                if (cp < 0)
-                    return fail(p, "not valid JSON (bad \\u escape at byte %zu)", at);
-                if (cp == 0)
-                    return fail(p, "a string holds \\u0000 (at byte %zu)", at);
-                len = utf8_encode((uint32_t)cp, utf8);
-            } else {
-                return fail(p, "not valid JSON (bad escape at byte %zu)", at);
-            }
-        }
-        pos++;
-        if (n + len < out_len) {
-            memcpy(out + n, utf8, len);
-            n += len;
-        } else {
-            result = -2; /* keep going: a later invalid escape is still reported */
-        }
-    }
-    if (out_len)
-        out[n < out_len ? n : out_len - 1] = '\0';
-    return result ? result : (int)n;
+    return json_string_decode(p->text, (size_t)t->start, (size_t)t->end, out, out_len, p->err,
+                              p->err_len);
 }
 
 static const char *type_name(const struct parser *p, const jsmntok_t *t)
@@ -328,7 +225,7 @@ static int parse_field(struct parser *p, enum field f, const jsmntok_t *v, struc
 
     if (f == FIELD_ACK) {
         n = decode_string(p, v, cmd->ack_string, sizeof(cmd->ack_string));
-        if (n == -2)
+        if (n == JSON_STRING_TOO_LONG)
             return fail(p, "field \"ack\" is longer than %d bytes", COMMAND_ACK_MAX - 1);
         if (n < 0)
             return -1;
@@ -341,7 +238,7 @@ static int parse_field(struct parser *p, enum field f, const jsmntok_t *v, struc
     }
 
     n = decode_string(p, v, value, sizeof(value));
-    if (n == -1)
+    if (n == JSON_STRING_INVALID)
         return -1;
     if (f == FIELD_WHEN) {
         k = n < 0 ? -1 : lookup(when_names, ARRAY_SIZE(when_names), value);
@@ -394,7 +291,7 @@ int command_parse(const char *text, size_t len, struct command *cmd, char *err, 
         const jsmntok_t *key = &p.tok[pairs[i]];
         char name[SHORT_MAX], raw[80];
         int n = decode_string(&p, key, name, sizeof(name));
-        if (n == -1)
+        if (n == JSON_STRING_INVALID)
             return -1;
         int f = n < 0 ? -1 : lookup(field_names, FIELD_COUNT, name);
         if (f < 0)

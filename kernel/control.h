@@ -6,6 +6,8 @@
  * It never issues a hypercall: it talks to xenstore through the xenstore
  * client and asks for power actions through struct control_power, which the
  * kernel implements in kernel/power.c and host tests implement themselves.
+ * Its files are listed in control_internal.h; kernel/command.c parses the
+ * control/testing commands and kernel/status.c publishes data/test-vm/.
  */
 #ifndef KERNEL_CONTROL_H
 #define KERNEL_CONTROL_H
