@@ -5,6 +5,8 @@
  */
 #include "kernel/control_internal.h"
 
+#include <stdint.h>
+
 #include "kernel/quote.h"
 #include "kernel/status.h"
 #include "lib/printk.h"
@@ -13,6 +15,13 @@
 #ifndef TEST_VM_VERSION
 #define TEST_VM_VERSION "unknown"
 #endif
+
+void control_log_command(const char *before, const char *command, const char *after)
+{
+    char shown[SHOWN_COMMAND_CHARS];
+    quote(shown, sizeof(shown), command, strlen(command), QUOTE_BARE, SIZE_MAX);
+    printk("test-vm: %s%s%s\n", before, shown, after);
+}
 
 void control_init(struct control *c, struct xenstore *xs, const struct control_power *power,
                   const struct control_config *cfg)

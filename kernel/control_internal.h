@@ -24,6 +24,13 @@ void control_shutdown_changed(struct control *c);
 /* Read control/testing and handle what it holds. */
 void control_testing_changed(struct control *c);
 
+/*
+ * printk "test-vm: <before><command><after>\n" with the normalised command
+ * cut to SHOWN_COMMAND_CHARS, so that the line stays whole: printk cuts a
+ * long message, newline and all.
+ */
+void control_log_command(const char *before, const char *command, const char *after);
+
 /* Carry out an action now: log it, publish it, ask struct control_power. */
 void control_act(struct control *c, enum command_action action);
 

@@ -91,7 +91,7 @@ static void take_over(struct control *c)
     c->parsed = c->pending;
     c->has_pending = false; /* a command fires once */
     command_format(&c->parsed, c->text, sizeof(c->text));
-    printk("test-vm: control/shutdown: carrying out the pending command %s instead\n", c->text);
+    control_log_command("control/shutdown: carrying out the pending command ", c->text, " instead");
 
     switch (c->parsed.ack) {
     case COMMAND_ACK_NONE:

@@ -52,10 +52,10 @@ void control_testing_changed(struct control *c)
     }
     c->status.commands++;
     command_format(cmd, c->status.last_command, sizeof(c->status.last_command));
-    printk("test-vm: control/testing: accepted %s\n", c->status.last_command);
+    control_log_command("control/testing: accepted ", c->status.last_command, "");
     if (c->has_pending) {
         command_format(&c->pending, c->text, sizeof(c->text));
-        printk("test-vm: control/testing: replaces the pending command %s\n", c->text);
+        control_log_command("control/testing: replaces the pending command ", c->text, "");
         c->has_pending = false;
     }
     if (cmd->when == COMMAND_WHEN_ONSHUTDOWN) {

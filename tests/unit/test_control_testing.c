@@ -237,6 +237,44 @@ static void test_onshutdown_suspend_resumed(void **state)
                "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"suspend\"}");
 }
 
+/* The longest command still prints whole lines; the keys get the full form. */
+static void test_long_command_lines(void **state)
+{
+    struct fixture *f = *state;
+    static char cmd[4096], normalised[4096];
+    int n = snprintf(cmd, sizeof(cmd), "{\"when\":\"onshutdown\",\"ack\":\"");
+    int m = snprintf(normalised, sizeof(normalised), "%s", cmd);
+    for (int i = 0; i < COMMAND_ACK_MAX - 1; i++) {
+        n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, "\\u0001");
+        m += snprintf(normalised + m, sizeof(normalised) - (size_t)m, "\\u0001");
+    }
+    snprintf(cmd + n, sizeof(cmd) - (size_t)n, "\",\"action\":\"crash\"}");
+    snprintf(normalised + m, sizeof(normalised) - (size_t)m, "\",\"action\":\"crash\"}");
+
+    toolstack_write(f, "control/testing", cmd);
+    toolstack_write(f, "control/testing", cmd); /* replaces the pending one */
+    toolstack_write(f, "control/shutdown", "poweroff");
+
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_crash);
+    assert_key(f, "data/test-vm/last-command", normalised);
+    /* Every line whole: starts with "test-vm: ", ends with a newline, fits printk. */
+    const char *log = log_capture_text();
+    int lines = 0;
+    for (const char *line = log; *line; lines++) {
+        const char *end = strchr(line, '\n');
+        assert_non_null(end);
+        assert_true(end - line < PRINTK_LINE_MAX - 1);
+        assert_true(strncmp(line, "test-vm: ", 9) == 0);
+        line = end + 1;
+    }
+    assert_int_equal(lines, 12); /* ... action: crash, then our own ack ignored */
+    assert_logged("test-vm: control/testing: accepted {\"when\":\"onshutdown\",\"ack\":\"\\u0001");
+    assert_logged("... (1577 bytes) instead\n");
+    assert_int_equal(log_capture_count("... (1577 bytes)\n"),
+                     5); /* received, accepted (2 each), replaces */
+}
+
 /* ---- bad input */
 
 static const struct {
@@ -446,6 +484,7 @@ int main(void)
         STARTED(test_own_ack_not_a_request),
         STARTED(test_own_ack_then_other_request),
         STARTED(test_onshutdown_suspend_resumed),
+        STARTED(test_long_command_lines),
         STARTED(test_bad_input_keeps_pending),
         STARTED(test_nul_bytes),
         STARTED(test_values_near_xenstore_limit),
