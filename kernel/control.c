@@ -12,10 +12,6 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 
-#ifndef TEST_VM_VERSION
-#define TEST_VM_VERSION "unknown"
-#endif
-
 void control_log_command(const char *before, const char *command, const char *after)
 {
     char shown[SHOWN_COMMAND_CHARS];
@@ -93,7 +89,7 @@ int control_start(struct control *c)
 
     c->status.boots = previous_boots(c) + 1;
     status_publish_all(c);
-    printk("test-vm: ready (version %s)\n", TEST_VM_VERSION);
+    printk("test-vm: ready (version %s)\n", status_version());
     return first_err;
 }
 

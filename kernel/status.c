@@ -8,6 +8,11 @@
 #define TEST_VM_VERSION "unknown"
 #endif
 
+const char *status_version(void)
+{
+    return TEST_VM_VERSION;
+}
+
 static void put_path(struct control *c, const char *path, const char *value)
 {
     int err = xenstore_write(c->xs, 0, path, value);
@@ -68,7 +73,7 @@ void status_publish_all(struct control *c)
 {
     const struct control_status *s = &c->status;
 
-    status_put(c, "version", TEST_VM_VERSION);
+    status_put(c, "version", status_version());
     status_put_number(c, "boots", s->boots);
     status_put_number(c, "resumes", s->resumes);
     status_put_number(c, "commands", s->commands);

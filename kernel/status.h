@@ -11,6 +11,12 @@
 
 #define STATUS_DIR "data/test-vm/"
 
+/*
+ * TEST_VM_VERSION, from this one object file: every use then agrees even in
+ * an incremental build, where objects may carry different git revisions.
+ */
+const char *status_version(void);
+
 /* Write data/test-vm/<key>. */
 void status_put(struct control *c, const char *key, const char *value);
 void status_put_number(struct control *c, const char *key, unsigned long n);
