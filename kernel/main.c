@@ -13,6 +13,7 @@
 #include "kernel/power.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "version.h" /* generated: build/version.h */
 
 static struct devices devices;
 static struct control control;

@@ -3,10 +3,7 @@
 
 #include "lib/printk.h"
 #include "lib/string.h"
-
-#ifndef TEST_VM_VERSION
-#define TEST_VM_VERSION "unknown"
-#endif
+#include "version.h" /* generated: build/version.h */
 
 const char *status_version(void)
 {
