@@ -10,7 +10,8 @@ int power_shutdown(void *ctx, unsigned int reason)
 
     long rc = hypercall_sched_op(SCHEDOP_shutdown, &shutdown);
     if (reason != SHUTDOWN_suspend) {
-        printk("test-vm: error: SCHEDOP_shutdown (reason %u) returned %ld\n", reason, rc);
+        /* The reason and Xen's own rc, which the interpreter's action line lacks. */
+        printk("test-vm: power: error: SCHEDOP_shutdown(reason %u) returned %ld\n", reason, rc);
         return rc < 0 ? (int)rc : -1;
     }
     if (rc == 0) {

@@ -83,14 +83,18 @@ static void test_each_action_is_a_shutdown_with_its_reason(void **state)
     (void)state;
     static const unsigned int reasons[] = {SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_crash,
                                            SHUTDOWN_watchdog};
+    log_capture_clear();
     for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
         /* On Xen these never return; the sim's return shows up as an error. */
         assert_true(power_shutdown(&d, reasons[i]) < 0);
         assert_int_equal(xen_sim_shutdowns(), i + 1);
         assert_int_equal(xen_sim_last_shutdown_reason(), reasons[i]);
+        /* One line in the documented "test-vm: <where>: error: <reason>" form. */
         char line[80];
-        snprintf(line, sizeof(line), "SCHEDOP_shutdown (reason %u) returned 0", reasons[i]);
+        snprintf(line, sizeof(line),
+                 "test-vm: power: error: SCHEDOP_shutdown(reason %u) returned 0\n", reasons[i]);
         assert_true(log_capture_contains(line));
+        assert_int_equal(log_capture_count(": error: "), i + 1);
     }
     assert_int_equal(xen_sim_generation(), 0);
 }
@@ -98,9 +102,11 @@ static void test_each_action_is_a_shutdown_with_its_reason(void **state)
 static void test_a_refused_shutdown_returns_the_error(void **state)
 {
     (void)state;
+    log_capture_clear();
     xen_sim_fail_next(__HYPERVISOR_sched_op, SCHEDOP_shutdown, -EPERM);
     assert_int_equal(power_shutdown(&d, SHUTDOWN_poweroff), -EPERM);
-    assert_true(log_capture_contains("SCHEDOP_shutdown (reason 0) returned -1"));
+    assert_string_equal(log_capture_text(),
+                        "test-vm: power: error: SCHEDOP_shutdown(reason 0) returned -1\n");
 }
 
 static void test_cancelled_suspend_leaves_everything_alone(void **state)
