@@ -46,23 +46,37 @@ static int find_ring(const char *name, uint32_t pfn_param, uint32_t evtchn_param
     }
     *ring = arch_pfn_to_ptr((uint64_t)pfn);
     *port = (evtchn_port_t)evtchn;
-    printk("test-vm: %s: ring at pfn 0x%lx, event channel %u\n", name, (unsigned long)pfn,
-           *port);
+    printk("test-vm: %s: ring at pfn 0x%lx, event channel %u\n", name, (unsigned long)pfn, *port);
     return events_bind(*port, ring_event, 0);
 }
 
+/*
+ * Stop logging to the console ring.  After a resume in a new domain its ring
+ * and port are the old domain's: the port number may now be something else's.
+ */
+static void console_down(struct devices *d)
+{
+    if (d->console_up)
+        printk_remove_sink(console_printk_sink, &d->console);
+    d->console_up = false;
+}
+
+/* Find the console ring and log to it; the log still reaches port 0xe9 if not. */
 static int console_up(struct devices *d)
 {
     void *ring;
+    console_down(d);
     if (find_ring("console", HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN, &ring,
                   &d->console_port))
         return -1;
     struct ring_transport t = {notify_port, wait_event, now_ns, &d->console_port};
     console_init(&d->console, ring, &t);
-    if (!d->console_up) {
+    /* The boot log, once: the first console that comes up shows it. */
+    if (!d->console_history_shown) {
         printk_replay_history(console_printk_sink, &d->console);
-        printk_add_sink(console_printk_sink, &d->console);
+        d->console_history_shown = true;
     }
+    printk_add_sink(console_printk_sink, &d->console);
     d->console_up = true;
     return 0;
 }
@@ -102,9 +116,12 @@ int devices_bring_up(struct devices *d, uint8_t upcall_vector)
 
 int devices_resume(struct devices *d)
 {
+    /* Until console_up() has found the new domain's ring, only port 0xe9 logs. */
+    console_down(d);
     int rc = events_and_timer_up(d);
     if (rc)
         return rc;
+    /* A new domain without a console ring leaves it down; a later one may have one. */
     console_up(d);
     return xenstore_up(d, true);
 }

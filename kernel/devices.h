@@ -17,6 +17,7 @@ struct devices {
     struct console console;
     struct xenstore xenstore;
     bool console_up, xenstore_up;
+    bool console_history_shown; /* the boot log went to a console ring */
 };
 
 /* Read an HVM param of our own domain; returns -1 on failure. */
@@ -31,6 +32,8 @@ int devices_bring_up(struct devices *d, uint8_t upcall_vector);
 /*
  * After SHUTDOWN_suspend returned 0: the domain is new, so are shared_info,
  * every event channel and the rings' ports.  Watches are registered again.
+ * The console is a printk sink again only once its new ring is found (never
+ * if the new domain has none, or its port is beyond EVENTS_MAX_PORTS).
  */
 int devices_resume(struct devices *d);
 

@@ -230,6 +230,103 @@ static void test_resume_rebinds_everything_in_the_new_domain(void **state)
     }
 }
 
+/* ---- the console across resumes */
+
+/* What the next new domain's toolstack gives the console, set by a test. */
+enum console_offer { CONSOLE_RING, CONSOLE_NONE, CONSOLE_PORT_TOO_HIGH };
+static enum console_offer console_offer;
+
+static void offer_console(void *ctx)
+{
+    (void)ctx;
+    if (console_offer == CONSOLE_NONE)
+        xen_sim_set_param(HVM_PARAM_CONSOLE_PFN, 0);
+    else if (console_offer == CONSOLE_PORT_TOO_HIGH)
+        xen_sim_set_param(HVM_PARAM_CONSOLE_EVTCHN, EVENTS_MAX_PORTS + 5);
+}
+
+static unsigned long sends(void)
+{
+    return xen_sim_calls(__HYPERVISOR_event_channel_op, EVTCHNOP_send);
+}
+
+/*
+ * Resume into a new domain whose console the hook withholds: the log must
+ * then reach neither the old domain's ring nor its port number (which the
+ * new domain may have given to something else).
+ */
+static void resume_without_a_usable_console(enum console_offer offer)
+{
+    console_offer = offer;
+    assert_int_equal(xen_sim_register_resume_hook(offer_console, NULL), 0);
+    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_true(d.console_up);
+    struct xencons_interface *old = xen_sim_console_ring();
+
+    suspend_into_a_new_domain();
+    XENCONS_RING_IDX old_prod = old->out_prod;
+    assert_int_equal(devices_resume(&d), 0);
+    assert_false(d.console_up);
+    assert_int_equal(old->out_prod, old_prod);
+
+    unsigned long before = sends();
+    printk("nobody reads this\n");
+    assert_int_equal(old->out_prod, old_prod);
+    assert_int_equal(xen_sim_console_ring()->out_prod, 0);
+    assert_int_equal(sends(), before);
+    assert_xenstore_domid(xen_sim_domid());
+
+    /* A later resume into a domain with a console brings it back. */
+    console_offer = CONSOLE_RING;
+    fake_console_clear();
+    suspend_into_a_new_domain();
+    assert_int_equal(devices_resume(&d), 0);
+    assert_true(d.console_up);
+    assert_devices_match_the_domain();
+    printk("the console is back\n");
+    assert_int_equal(console_count("the console is back\n"), 1);
+    /* The boot log was shown once already: not again. */
+    assert_int_equal(console_count("test-vm: events: shared_info at pfn"), 0);
+}
+
+static void test_resume_without_a_console_ring(void **state)
+{
+    (void)state;
+    resume_without_a_usable_console(CONSOLE_NONE);
+    assert_true(log_capture_contains("test-vm: console: no ring (pfn 0, event channel "));
+}
+
+static void test_resume_with_a_console_port_beyond_max(void **state)
+{
+    (void)state;
+    resume_without_a_usable_console(CONSOLE_PORT_TOO_HIGH);
+    assert_true(log_capture_contains("is beyond the 256 this kernel handles"));
+}
+
+/* What devices_resume() logs before the new console is up goes to port 0xe9 only. */
+static void test_resume_logs_nothing_to_the_old_console(void **state)
+{
+    (void)state;
+    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    struct xencons_interface *old = xen_sim_console_ring();
+    fake_console_clear();
+
+    suspend_into_a_new_domain();
+    XENCONS_RING_IDX old_prod = old->out_prod;
+    log_capture_clear();
+    assert_int_equal(devices_resume(&d), 0);
+    assert_int_equal(old->out_prod, old_prod);
+    assert_true(log_capture_contains("test-vm: events: shared_info at pfn"));
+    assert_true(log_capture_contains("test-vm: timer: VIRQ_TIMER on port"));
+
+    /* The new console shows what came after it, not those lines. */
+    xen_sim_run_backends();
+    const char *shown = fake_console_output(NULL);
+    assert_null(strstr(shown, "test-vm: events:"));
+    assert_null(strstr(shown, "test-vm: timer:"));
+    assert_non_null(strstr(shown, "test-vm: xenstore: ring at pfn"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +335,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bring_up_without_xenstore_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bring_up_stops_when_events_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resume_rebinds_everything_in_the_new_domain, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_resume_without_a_console_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_with_a_console_port_beyond_max, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_resume_logs_nothing_to_the_old_console, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
