@@ -18,11 +18,15 @@ static XENCONS_RING_IDX free_space(const struct xencons_interface *ring)
     return used > sizeof(ring->out) ? 0 : (XENCONS_RING_IDX)sizeof(ring->out) - used;
 }
 
-/* Wait (bounded) for the backend to make room; false if it never did. */
+/*
+ * Wait (bounded) for the backend to make room; false if it never did.  While
+ * stalled there is no wait, but the backend may have drained the ring since
+ * (in answer to the kick just sent, say): look once.
+ */
 static bool wait_for_room(struct console *c)
 {
     if (c->stalled)
-        return false;
+        return free_space(c->ring) != 0;
     const struct ring_transport *t = &c->transport;
     uint64_t deadline = t->now_ns(t->ctx) + CONSOLE_FULL_WAIT_NS;
     while (free_space(c->ring) == 0) {

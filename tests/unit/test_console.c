@@ -218,6 +218,34 @@ static void test_a_stalled_backend_costs_one_bounded_wait(void **state)
     free(msg);
 }
 
+/* Stalled, a write still kicks the backend: what it drains then is used at once. */
+static void test_a_stalled_backend_that_drains_on_the_kick(void **state)
+{
+    (void)state;
+    fake_console_stall(true);
+    char *msg = pattern(RING_SIZE + 10, 6);
+    assert_int_equal(console_write(&console, msg, RING_SIZE + 10), RING_SIZE);
+    assert_true(console.stalled);
+    assert_int_equal(console.dropped, 10);
+
+    /* It recovers, but drains only when kicked (it does not get a turn here). */
+    fake_console_stall(false);
+    uint64_t before = time_now_ns();
+    assert_int_equal(console_write(&console, "after the kick\n", 15), 15);
+    assert_int_equal(time_now_ns(), before); /* no wait */
+    assert_false(console.stalled);
+    assert_int_equal(console.dropped, 10);
+
+    xen_sim_run_backends();
+    char *expected = malloc(RING_SIZE + 15);
+    assert_non_null(expected);
+    memcpy(expected, msg, RING_SIZE);
+    memcpy(expected + RING_SIZE, "after the kick\n", 15);
+    assert_output(expected, RING_SIZE + 15);
+    free(expected);
+    free(msg);
+}
+
 static void test_partial_room_then_stall(void **state)
 {
     (void)state;
@@ -266,6 +294,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_backend_that_recovers_within_the_wait, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_stalled_backend_costs_one_bounded_wait, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_stalled_backend_that_drains_on_the_kick, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_partial_room_then_stall, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nonsense_indices_count_as_full, setup, teardown),
