@@ -13,7 +13,7 @@ struct binding {
 /* Our page that Xen's shared_info replaces (XENMEM_add_to_physmap). */
 static struct shared_info shared_page __attribute__((aligned(4096)));
 static struct binding bindings[EVENTS_MAX_PORTS];
-static uint64_t upcall_count, spurious_count;
+static uint64_t upcall_count, spurious_count, bad_port_count;
 
 struct shared_info *events_shared_info(void)
 {
@@ -87,14 +87,29 @@ int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_
     return events_bind(bind.port, fn, ctx);
 }
 
+/* A port the 2-level ABI has; others are ignored (and counted, and logged). */
+static bool port_in_abi(evtchn_port_t port, const char *what)
+{
+    if (port < EVENTS_2L_PORTS)
+        return true;
+    bad_port_count++;
+    printk("test-vm: events: ignoring %s of port %u, beyond the %u of the 2-level ABI\n", what,
+           port, (unsigned int)EVENTS_2L_PORTS);
+    return false;
+}
+
 void events_mask(evtchn_port_t port)
 {
+    if (!port_in_abi(port, "a mask"))
+        return;
     __atomic_fetch_or(&shared_page.evtchn_mask[port / BITS_PER_WORD],
                       (xen_ulong_t)1 << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
 }
 
 void events_unmask(evtchn_port_t port)
 {
+    if (!port_in_abi(port, "an unmask"))
+        return;
     /* Xen re-raises an event that became pending while masked. */
     struct evtchn_unmask unmask = {.port = port};
     hypercall_event_channel_op(EVTCHNOP_unmask, &unmask);
@@ -144,4 +159,9 @@ uint64_t events_upcalls(void)
 uint64_t events_spurious(void)
 {
     return spurious_count;
+}
+
+uint64_t events_bad_ports(void)
+{
+    return bad_port_count;
 }

@@ -16,6 +16,8 @@
 #include "arch/xen.h"
 
 #define EVENTS_MAX_PORTS 256 /* ports we can bind handlers to */
+/* Ports the 2-level ABI has: the bits of shared_info's evtchn_mask. */
+#define EVENTS_2L_PORTS ((evtchn_port_t)(sizeof(((struct shared_info *)0)->evtchn_mask) * 8))
 
 typedef void (*event_handler_fn)(evtchn_port_t port, void *ctx);
 
@@ -31,6 +33,7 @@ int events_bind(evtchn_port_t port, event_handler_fn fn, void *ctx);
 void events_unbind(evtchn_port_t port);
 int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_t *port);
 
+/* A port >= EVENTS_2L_PORTS is ignored, logged and counted (events_bad_ports). */
 void events_mask(evtchn_port_t port);
 void events_unmask(evtchn_port_t port);
 int events_notify(evtchn_port_t port);
@@ -41,5 +44,6 @@ void events_upcall(void);
 /* Counters, for the log and for tests. */
 uint64_t events_upcalls(void);
 uint64_t events_spurious(void);
+uint64_t events_bad_ports(void); /* masks and unmasks ignored: port beyond the ABI */
 
 #endif

@@ -211,6 +211,37 @@ static void test_ports_beyond_the_handler_table(void **state)
     assert_int_equal(calls.n, 0);
 }
 
+/* Past shared_info's bitmaps, mask and unmask are ignored: nothing is written. */
+static void test_mask_and_unmask_beyond_the_2_level_abi(void **state)
+{
+    (void)state;
+    static const evtchn_port_t bad[] = {EVENTS_2L_PORTS, EVENTS_2L_PORTS + 63, EVENTS_2L_PORTS + 64,
+                                        0xffffffffu};
+    assert_int_equal(EVENTS_2L_PORTS, XEN_SIM_MAX_PORTS);
+    struct shared_info *si = events_shared_info();
+    static struct shared_info before;
+    memcpy(&before, si, sizeof(before));
+    uint64_t bad_ports = events_bad_ports();
+    unsigned long unmasks = xen_sim_calls(__HYPERVISOR_event_channel_op, EVTCHNOP_unmask);
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        events_mask(bad[i]);
+        events_unmask(bad[i]);
+    }
+    assert_memory_equal(si, &before, sizeof(before));
+    assert_int_equal(xen_sim_calls(__HYPERVISOR_event_channel_op, EVTCHNOP_unmask), unmasks);
+    assert_int_equal(events_bad_ports(), bad_ports + 8);
+    assert_true(log_capture_contains(
+        "test-vm: events: ignoring a mask of port 4096, beyond the 4096 of the 2-level ABI\n"));
+    assert_true(log_capture_contains("test-vm: events: ignoring an unmask of port 4294967295, "
+                                     "beyond the 4096 of the 2-level ABI\n"));
+
+    /* The last port the ABI has still works. */
+    events_mask(EVENTS_2L_PORTS - 1);
+    assert_true(xen_sim_port_masked(EVENTS_2L_PORTS - 1));
+    assert_int_equal(events_bad_ports(), bad_ports + 8);
+}
+
 static void test_many_ports_across_selector_words(void **state)
 {
     (void)state;
@@ -358,6 +389,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ports_are_masked_and_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ports_beyond_the_handler_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mask_and_unmask_beyond_the_2_level_abi, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_many_ports_across_selector_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_raised_during_a_handler_is_not_lost, setup,
                                         teardown),
