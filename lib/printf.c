@@ -4,6 +4,7 @@
  */
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/printk.h"
@@ -21,14 +22,15 @@ static void put(struct out *o, char c)
     o->len++;
 }
 
-static void put_padded(struct out *o, const char *s, size_t n, int width, bool left, char pad)
+/* s[0..n), the first `prefix` bytes of it a sign or "0x" that zero padding goes after. */
+static void put_padded(struct out *o, const char *s, size_t n, size_t prefix, int width, bool left,
+                       char pad)
 {
     int fill = width > (int)n ? width - (int)n : 0;
     if (!left) {
-        /* Zero padding goes after a sign. */
-        if (pad == '0' && n && *s == '-') {
-            put(o, *s++);
-            n--;
+        if (pad == '0') {
+            for (; prefix; prefix--, n--)
+                put(o, *s++);
         }
         while (fill--)
             put(o, pad);
@@ -55,9 +57,73 @@ static size_t format_unsigned(char *tmp, unsigned long long v, unsigned int base
     return n;
 }
 
+/* The length modifiers: none, hh, h, l, ll, z, j, t. */
+enum length {
+    LEN_INT,
+    LEN_CHAR,
+    LEN_SHORT,
+    LEN_LONG,
+    LEN_LLONG,
+    LEN_SIZE,
+    LEN_INTMAX,
+    LEN_PTRDIFF
+};
+
+/*
+ * The argument of a signed conversion, as its length says (char and short
+ * arrive promoted to int and are converted back, as C does).  The va_list
+ * goes by pointer: one passed by value would be indeterminate in the caller
+ * after va_arg here (C11 7.16).
+ */
+static long long signed_arg(va_list *ap, enum length length)
+{
+    switch (length) {
+    case LEN_CHAR:
+        return (signed char)va_arg(*ap, int);
+    case LEN_SHORT:
+        return (short)va_arg(*ap, int);
+    case LEN_LONG:
+        return va_arg(*ap, long);
+    case LEN_LLONG:
+        return va_arg(*ap, long long);
+    case LEN_SIZE:
+        return (long long)va_arg(*ap, size_t);
+    case LEN_INTMAX:
+        return va_arg(*ap, intmax_t);
+    case LEN_PTRDIFF:
+        return va_arg(*ap, ptrdiff_t);
+    default:
+        return va_arg(*ap, int);
+    }
+}
+
+static unsigned long long unsigned_arg(va_list *ap, enum length length)
+{
+    switch (length) {
+    case LEN_CHAR:
+        return (unsigned char)va_arg(*ap, unsigned int);
+    case LEN_SHORT:
+        return (unsigned short)va_arg(*ap, unsigned int);
+    case LEN_LONG:
+        return va_arg(*ap, unsigned long);
+    case LEN_LLONG:
+        return va_arg(*ap, unsigned long long);
+    case LEN_SIZE:
+        return va_arg(*ap, size_t);
+    case LEN_INTMAX:
+        return va_arg(*ap, uintmax_t);
+    case LEN_PTRDIFF:
+        return va_arg(*ap, size_t); /* the unsigned type of ptrdiff_t's size */
+    default:
+        return va_arg(*ap, unsigned int);
+    }
+}
+
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = {buf, size, 0};
+    va_list args; /* a copy, so that signed_arg() and unsigned_arg() can take its address */
+    va_copy(args, ap);
 
     while (*fmt) {
         if (*fmt != '%') {
@@ -66,13 +132,19 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
         fmt++;
 
-        bool left = false;
+        bool left = false, plus = false, space = false, alt = false;
         char pad = ' ';
         for (;; fmt++) {
             if (*fmt == '-')
                 left = true;
             else if (*fmt == '0')
                 pad = '0';
+            else if (*fmt == '+')
+                plus = true;
+            else if (*fmt == ' ')
+                space = true;
+            else if (*fmt == '#')
+                alt = true;
             else
                 break;
         }
@@ -81,7 +153,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
         int width = 0;
         if (*fmt == '*') {
-            width = va_arg(ap, int);
+            width = va_arg(args, int);
             fmt++;
             /* C: a negative width argument is the '-' flag and a positive width. */
             if (width < 0) {
@@ -99,7 +171,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             fmt++;
             precision = 0;
             if (*fmt == '*') {
-                precision = va_arg(ap, int);
+                precision = va_arg(args, int);
                 fmt++;
             } else {
                 while (*fmt >= '0' && *fmt <= '9')
@@ -107,77 +179,74 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             }
         }
 
-        int longs = 0;
-        bool size_t_arg = false;
-        while (*fmt == 'l') {
-            longs++;
+        enum length length = LEN_INT;
+        if (*fmt == 'h') {
             fmt++;
-        }
-        if (*fmt == 'z') {
-            size_t_arg = true;
+            length = LEN_SHORT;
+            if (*fmt == 'h') {
+                fmt++;
+                length = LEN_CHAR;
+            }
+        } else if (*fmt == 'l') {
+            length = LEN_LONG;
+            while (*++fmt == 'l')
+                length = LEN_LLONG;
+        } else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't') {
+            length = *fmt == 'z' ? LEN_SIZE : *fmt == 'j' ? LEN_INTMAX : LEN_PTRDIFF;
             fmt++;
         }
 
         char tmp[24];
-        size_t n;
+        size_t n, prefix = 0;
         char conv = *fmt ? *fmt++ : '\0';
         switch (conv) {
         case 'd':
         case 'i': {
-            long long v;
-            if (size_t_arg)
-                v = (long long)va_arg(ap, size_t);
-            else if (longs >= 2)
-                v = va_arg(ap, long long);
-            else if (longs == 1)
-                v = va_arg(ap, long);
-            else
-                v = va_arg(ap, int);
+            long long v = signed_arg(&args, length);
             unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-            n = 0;
             if (v < 0)
-                tmp[n++] = '-';
-            n += format_unsigned(tmp + n, mag, 10, false);
-            put_padded(&o, tmp, n, width, left, pad);
+                tmp[prefix++] = '-';
+            else if (plus)
+                tmp[prefix++] = '+';
+            else if (space)
+                tmp[prefix++] = ' ';
+            n = prefix + format_unsigned(tmp + prefix, mag, 10, false);
+            put_padded(&o, tmp, n, prefix, width, left, pad);
             break;
         }
         case 'u':
         case 'x':
         case 'X': {
-            unsigned long long v;
-            if (size_t_arg)
-                v = va_arg(ap, size_t);
-            else if (longs >= 2)
-                v = va_arg(ap, unsigned long long);
-            else if (longs == 1)
-                v = va_arg(ap, unsigned long);
-            else
-                v = va_arg(ap, unsigned int);
-            n = format_unsigned(tmp, v, conv == 'u' ? 10 : 16, conv == 'X');
-            put_padded(&o, tmp, n, width, left, pad);
+            unsigned long long v = unsigned_arg(&args, length);
+            if (alt && conv != 'u' && v) {
+                tmp[prefix++] = '0';
+                tmp[prefix++] = conv;
+            }
+            n = prefix + format_unsigned(tmp + prefix, v, conv == 'u' ? 10 : 16, conv == 'X');
+            put_padded(&o, tmp, n, prefix, width, left, pad);
             break;
         }
         case 'p': {
-            uintptr_t v = (uintptr_t)va_arg(ap, void *);
+            uintptr_t v = (uintptr_t)va_arg(args, void *);
             tmp[0] = '0';
             tmp[1] = 'x';
             n = 2 + format_unsigned(tmp + 2, v, 16, false);
-            put_padded(&o, tmp, n, width, left, ' ');
+            put_padded(&o, tmp, n, 0, width, left, ' ');
             break;
         }
         case 's': {
-            const char *s = va_arg(ap, const char *);
+            const char *s = va_arg(args, const char *);
             if (!s)
                 s = "(null)";
             size_t len = 0;
             while ((precision < 0 || len < (size_t)precision) && s[len])
                 len++;
-            put_padded(&o, s, len, width, left, ' ');
+            put_padded(&o, s, len, 0, width, left, ' ');
             break;
         }
         case 'c':
-            tmp[0] = (char)va_arg(ap, int);
-            put_padded(&o, tmp, 1, width, left, ' ');
+            tmp[0] = (char)va_arg(args, int);
+            put_padded(&o, tmp, 1, 0, width, left, ' ');
             break;
         case '%':
             put(&o, '%');
@@ -191,6 +260,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
     }
 
+    va_end(args);
     if (size)
         buf[o.len < size ? o.len : size - 1] = '\0';
     return (int)o.len;

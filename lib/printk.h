@@ -1,10 +1,11 @@
 /*
  * Formatting and the kernel log.
  *
- * fmt_vsnprintf() is a small printf: %d %i %u %x %X %p %s %c %%, the l, ll
- * and z length modifiers, a width (with 0 or - flags) and a precision for %s
- * (also as .*).  printk() formats one message and hands it to every sink: the
- * console ring and port 0xe9 in the kernel, a capture buffer in host tests.
+ * fmt_vsnprintf() is a small printf: %d %i %u %x %X %p %s %c %%, the hh, h,
+ * l, ll, z, j and t length modifiers, the - 0 + space and # flags (# gives
+ * 0x or 0X for %x and %X), a width and a precision for %s (both also as *).  printk() formats one
+ * message and hands it to every sink: the console ring and port 0xe9 in the kernel, a capture
+ * buffer in host tests.
  */
 #ifndef LIB_PRINTK_H
 #define LIB_PRINTK_H

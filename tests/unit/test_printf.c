@@ -118,6 +118,79 @@ static void test_width_and_flags(void **state)
     CHECK("[%*s]", -6, "ab");
 }
 
+static void test_sign_and_alternate_flags(void **state)
+{
+    (void)state;
+    CHECK("%+d", 42);
+    CHECK("%+d", -42);
+    CHECK("%+d", 0);
+    CHECK("% d", 42);
+    CHECK("% d", -42);
+    CHECK("% d", 0);
+    CHECK("[%+5d]", 7);
+    CHECK("[%+05d]", 7);
+    CHECK("[%-+5d]", 7);
+    CHECK("[% 05d]", 7);
+    CHECK("[% -5d]|", -7);
+    CHECK("%+ld", LONG_MAX);
+    CHECK("%+lld", LLONG_MIN);
+    CHECK("[%+020lld]", LLONG_MAX);
+    /* '+' wins over ' ' (gcc warns about the literal, so it goes through a variable) */
+    const char *volatile plus_space = "[%+ d|% +d]";
+    CHECK(plus_space, 5, 5);
+    CHECK("%#x", 0xbeefu);
+    CHECK("%#X", 0xbeefu);
+    CHECK("%#x", 0u); /* no prefix for 0 */
+    CHECK("[%#10x]", 0xbeefu);
+    CHECK("[%#010x]", 0xbeefu); /* zeros after the 0x */
+    CHECK("[%-#10X]", 0xbeefu);
+    CHECK("[%#3x]", 0xbeefu);
+    CHECK("%#lx", ULONG_MAX);
+    CHECK("%#llX", 0x0123456789abcdefull);
+    CHECK("%#zx", (size_t)0xabc);
+    /* Flags that mean nothing for a conversion are accepted and ignored. */
+    const char *volatile ignored = "%+u|% u|%#u|%+x|% X";
+    CHECK(ignored, 1u, 2u, 3u, 4u, 5u);
+}
+
+static void test_length_modifiers(void **state)
+{
+    (void)state;
+    /* hh and h: the int argument converted to char or short, as C does. */
+    CHECK("%hhd", 200);
+    CHECK("%hhd", -1);
+    CHECK("%hhi", 127);
+    CHECK("%hhu", 300);
+    CHECK("%hhx", -1);
+    CHECK("%hhX", 0x1abu);
+    CHECK("%hd", 70000);
+    CHECK("%hd", -32768);
+    CHECK("%hu", 70000);
+    CHECK("%hx", -1);
+    CHECK("[%+05hd]", 42);
+    CHECK("[%#06hx]", 0x12345);
+    /* j: intmax_t, t: ptrdiff_t. */
+    CHECK("%jd", INTMAX_MIN);
+    CHECK("%jd", INTMAX_MAX);
+    CHECK("%ju", UINTMAX_MAX);
+    CHECK("%jx", (uintmax_t)0xfedcba9876543210ull);
+    CHECK("%+jd", (intmax_t)3);
+    CHECK("%td", (ptrdiff_t)-5);
+    CHECK("%td", PTRDIFF_MAX);
+    CHECK("%ti", PTRDIFF_MIN);
+    CHECK("%tu", (size_t)SIZE_MAX);
+    CHECK("%#tx", (size_t)0xabc);
+}
+
+/* Each conversion takes its own argument: none is left for the next one. */
+static void test_every_conversion_takes_its_argument(void **state)
+{
+    (void)state;
+    CHECK("%hhd|%s|%+d|%#x|%jd|%td|% d|%hu|%s", 300, "a", 5, 0x10u, (intmax_t)-1, (ptrdiff_t)7, 8,
+          70000, "end");
+    CHECK("%#X %s %+lld %s %hhu %s", 0xabcu, "one", -2ll, "two", 257, "three");
+}
+
 static void test_strings_and_precision(void **state)
 {
     (void)state;
@@ -308,6 +381,9 @@ int main(void)
         cmocka_unit_test(test_signed_conversions),
         cmocka_unit_test(test_unsigned_conversions),
         cmocka_unit_test(test_width_and_flags),
+        cmocka_unit_test(test_sign_and_alternate_flags),
+        cmocka_unit_test(test_length_modifiers),
+        cmocka_unit_test(test_every_conversion_takes_its_argument),
         cmocka_unit_test(test_strings_and_precision),
         cmocka_unit_test(test_characters),
         cmocka_unit_test(test_pointers),
