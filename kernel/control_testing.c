@@ -36,6 +36,13 @@ void control_testing_changed(struct control *c)
     int rc = xenstore_transaction_retry(c->xs, read_testing_and_ack, c, XENSTORE_TX_MAX_TRIES);
     if (rc > 0)
         return; /* "" or no key: our own ack, or the watch registering */
+    if (rc < 0 && c->value_len && rc == -XS_EACCES) {
+        /* Usually xl: dom0 made the key in control/, which the guest may only read. */
+        status_error(c, "control/testing: error: acking it failed (EACCES): the VM cannot write "
+                        "control/testing; make it writable by this domain "
+                        "(xenstore-chmod KEY n<domid>)");
+        return;
+    }
     if (rc < 0) {
         status_error(c, "control/testing: error: %s it failed (%s)",
                      c->value_len ? "acking" : "reading", xenstore_error_name(rc));

@@ -466,6 +466,11 @@ static void test_ack_retried_on_eagain(void **state)
     assert_int_equal(log_capture_count("accepted"), 1);
 }
 
+#define ACK_EACCES_LINE                                                                            \
+    "control/testing: error: acking it failed (EACCES): the VM cannot write control/testing; "     \
+    "make it writable by this domain (xenstore-chmod KEY n<domid>)"
+
+/* EACCES, as with xl when dom0 made the key: the line says what to do about it. */
 static void test_ack_fails(void **state)
 {
     struct fixture *f = *state;
@@ -475,9 +480,50 @@ static void test_ack_fails(void **state)
     toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
 
     assert_int_equal(f->ncalls, 0);
-    assert_key(f, "data/test-vm/last-error", "control/testing: error: acking it failed (EACCES)");
+    assert_key(f, "data/test-vm/last-error", ACK_EACCES_LINE);
+    assert_key(f, "data/test-vm/errors", "1");
+    assert_int_equal(log_capture_count("test-vm: " ACK_EACCES_LINE "\n"), 1);
     assert_key(f, "data/test-vm/pending", REBOOT_ON_SHUTDOWN);
+    assert_key(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
     assert_not_logged("received {\"when\":\"now\"");
+}
+
+/* The commit refused with EACCES is the same failure to ack. */
+static void test_ack_commit_fails_with_eacces(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_fail_next(f->fx, XS_TRANSACTION_END, "EACCES");
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
+
+    assert_int_equal(f->ncalls, 0);
+    assert_key(f, "data/test-vm/last-error", ACK_EACCES_LINE);
+    assert_not_logged("accepted");
+}
+
+/* Other errors get no hint. */
+static void test_ack_fails_otherwise(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_fail_next(f->fx, XS_WRITE, "ENOSPC");
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
+
+    assert_int_equal(f->ncalls, 0);
+    assert_key(f, "data/test-vm/last-error", "control/testing: error: acking it failed (ENOSPC)");
+    assert_not_logged("xenstore-chmod");
+}
+
+/* Nor does a failed read: the hint is about writing. */
+static void test_read_fails_with_eacces(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_fail_next(f->fx, XS_READ, "EACCES");
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
+
+    assert_int_equal(f->ncalls, 0);
+    assert_key(f, "data/test-vm/last-error", "control/testing: error: reading it failed (EACCES)");
 }
 
 #define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
@@ -502,6 +548,9 @@ int main(void)
         STARTED(test_command_written_during_ack),
         STARTED(test_ack_retried_on_eagain),
         STARTED(test_ack_fails),
+        STARTED(test_ack_commit_fails_with_eacces),
+        STARTED(test_ack_fails_otherwise),
+        STARTED(test_read_fails_with_eacces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
