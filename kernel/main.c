@@ -80,7 +80,7 @@ void kernel_main(const struct hvm_start_info *si)
     struct control_power power = {power_shutdown, &devices};
     control_init(&control, &devices.xenstore, &power, &config);
     if (control_start(&control))
-        printk("test-vm: error: control interface did not start; still listening\n");
+        printk("test-vm: control: error: start-up was incomplete (see above); still listening\n");
 
     for (;;) {
         struct xenstore_watch_event ev;

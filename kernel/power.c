@@ -18,7 +18,8 @@ int power_shutdown(void *ctx, unsigned int reason)
         /* A new domain: nothing Xen gave the old one is valid any more. */
         int err = devices_resume(devices);
         if (err)
-            printk("test-vm: error: setting devices up again after resume failed (%d)\n", err);
+            printk("test-vm: power: error: setting devices up again after resume failed (%d)\n",
+                   err);
     }
     return (int)rc;
 }

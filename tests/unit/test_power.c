@@ -177,8 +177,8 @@ static void test_a_failed_resume_is_reported(void **state)
     assert_int_equal(xen_sim_register_resume_hook(no_xenstore_in_the_new_domain, NULL), 0);
     xen_sim_set_suspend_result(0);
     assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
-    assert_true(
-        log_capture_contains("test-vm: error: setting devices up again after resume failed (-1)"));
+    assert_true(log_capture_contains(
+        "test-vm: power: error: setting devices up again after resume failed (-1)"));
 }
 
 int main(void)
