@@ -37,6 +37,21 @@
 #   vm_wait_ready NAME [timeout_s]      data/test-vm/state becomes "ready".  (xl
 #                          makes control/feature-* keys itself, empty: readiness
 #                          must be a value the guest wrote.)
+#   expect_no_key NAME RELPATH          the key does not exist
+#   vm_key_path NAME RELPATH            print /local/domain/<domid>/RELPATH (and
+#                          set $_p to it, for use without a subshell)
+# The test VM's control protocol (docs/protocol.md):
+#   vm_request NAME VALUE  write VALUE into control/shutdown, as a toolstack does
+#   vm_testing_key NAME    print the path of control/testing (and set $_p), made
+#                          first, empty and owned by the guest, if missing: a key
+#                          dom0 makes is read-only for the guest, which then
+#                          cannot ack (EACCES).  expect_accepted/rejected do this.
+#   expect_accepted NAME JSON [timeout_s]   write JSON into control/testing and
+#                          wait until data/test-vm/commands goes up by one (fails
+#                          with last-error if errors goes up instead)
+#   expect_rejected NAME JSON REASON [timeout_s]   the same, but errors must go up
+#                          and last-error contain REASON (fixed string)
+#   expect_running NAME    the domain exists and has not shut down
 # Console (xenconsoled's log of the guest's PV console, guest-NAME.log):
 #   expect_console NAME TEXT [timeout_s]       a line contains TEXT (fixed string)
 #   expect_console_re NAME REGEX [timeout_s]   a line matches REGEX (grep -E)
@@ -182,6 +197,18 @@ expect_key() {
     fi
 }
 
+expect_no_key() {
+    if _saw=$(vm_read_key "$1" "$2"); then
+        fail "expected no key $2 in $1, saw \"$_saw\""
+    fi
+    vm_domid "$1" >/dev/null || fail "expected domain $1 to exist, saw none"
+}
+
+vm_key_path() {
+    lab_key_path "$1" "$2"
+    echo "$_p"
+}
+
 vm_wait_key() {
     lab_key_path "$1" "$2"
     _end=$(lab_deadline "${4:-}")
@@ -219,3 +246,88 @@ lab_expect_console() {
 }
 expect_console() { lab_expect_console -F "$@"; }
 expect_console_re() { lab_expect_console -E "$@"; }
+
+vm_request() {
+    lab_key_path "$1" control/shutdown
+    xenstore-write "$_p" "$2" || fail "expected to write $_p, saw xenstore-write fail"
+    log "$1: control/shutdown <- \"$2\""
+}
+
+# Internal: sets _p to control/testing, made first if missing.  A node dom0
+# creates inherits control/'s permissions, which do not let the guest write:
+# its ack would fail with EACCES.  So make it empty, owned by the guest (as
+# libxl makes control/shutdown), before the first command.
+lab_testing_key() {
+    lab_key_path "$1" control/testing
+    xenstore-exists "$_p" 2>/dev/null && return 0
+    if ! xenstore-write "$_p" "" || ! xenstore-chmod "$_p" "n$_d"; then
+        fail "expected to create $_p owned by domain $_d, saw xenstore fail"
+    fi
+}
+
+vm_testing_key() {
+    lab_testing_key "$1"
+    echo "$_p"
+}
+
+expect_running() {
+    _s=$(vm_state "$1")
+    [ -n "$_s" ] || fail "expected $1 running, saw no such domain"
+    case $_s in
+    *s* | *c* | *d*)
+        _r=$(vm_reason "$1")
+        fail "expected $1 running, saw state $_s (reason $_r, $(lab_reason_name "$_r"))" ;;
+    esac
+}
+
+# Internal: a counter under data/test-vm/ (0 while missing).
+lab_counter() {
+    _c=$(vm_read_key "$1" "data/test-vm/$2") || _c=0
+    echo "${_c:-0}"
+}
+
+# Internal: lab_command NAME JSON TIMEOUT: write the command, wait for its
+# verdict; sets _verdict (accepted, rejected or none), _err and _cmd (JSON cut
+# to 100 bytes, for messages).
+lab_command() {
+    _cmds=$(lab_counter "$1" commands)
+    _errs=$(lab_counter "$1" errors)
+    lab_testing_key "$1"
+    xenstore-write "$_p" "$2" || fail "expected to write $_p, saw xenstore-write fail"
+    _end=$(lab_deadline "$3")
+    _cmd=$(printf '%.100s' "$2")
+    [ "$_cmd" = "$2" ] || _cmd="$_cmd..."
+    _verdict=none
+    while lab_before "$_end"; do
+        if [ "$(lab_counter "$1" commands)" -gt "$_cmds" ]; then
+            _verdict=accepted
+        elif [ "$(lab_counter "$1" errors)" -gt "$_errs" ]; then
+            _verdict=rejected
+        fi
+        [ "$_verdict" = none ] || break
+        usleep 50000
+    done
+    _err=$(vm_read_key "$1" data/test-vm/last-error)
+}
+
+expect_accepted() {
+    lab_command "$1" "$2" "${3:-}"
+    case $_verdict in
+    accepted) log "$1 accepted $_cmd" ;;
+    rejected) fail "expected $1 to accept $_cmd, saw it rejected: $_err" ;;
+    *) fail "expected $1 to accept $_cmd within ${3:-$LAB_WAIT}s, saw no verdict (commands $(lab_counter "$1" commands), errors $(lab_counter "$1" errors), control/testing \"$(vm_read_key "$1" control/testing)\")" ;;
+    esac
+}
+
+expect_rejected() {
+    lab_command "$1" "$2" "${4:-}"
+    case $_verdict in
+    rejected)
+        case $_err in
+        *"$3"*) log "$1 rejected it: $_err" ;;
+        *) fail "expected $1 to reject it with \"$3\", saw \"$_err\"" ;;
+        esac ;;
+    accepted) fail "expected $1 to reject $_cmd, saw it accepted" ;;
+    *) fail "expected $1 to reject $_cmd within ${4:-$LAB_WAIT}s, saw no verdict (errors $(lab_counter "$1" errors))" ;;
+    esac
+}
