@@ -1,6 +1,6 @@
 /*
  * The control interpreter's interface: boot, and which watch fired.  See
- * control.h, control_internal.h for its other files, and docs/protocol.md
+ * control.h, control_internal.h for its other files, and README.md, "The protocol"
  * for the protocol and every console line.
  */
 #include "kernel/control_internal.h"

@@ -1,6 +1,6 @@
 /*
  * The control interpreter: watches control/shutdown and control/testing,
- * acks, and decides what the VM does.  docs/protocol.md is its reference:
+ * acks, and decides what the VM does.  README.md, "The protocol" is its reference:
  * every key it reads and writes and every console line it prints.
  *
  * It never issues a hypercall: it talks to xenstore through the xenstore
@@ -48,7 +48,7 @@ struct control_config {
 
 #define CONTROL_ERROR_MAX 256
 
-/* What data/test-vm/ shows (docs/protocol.md, "Status keys"). */
+/* What data/test-vm/ shows (README.md, "Status keys"). */
 struct control_status {
     const char *state; /* "ready", "pending", "suspending" or "shutting-down" */
     unsigned long boots, resumes, commands, errors;

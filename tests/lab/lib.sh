@@ -40,7 +40,7 @@
 #   expect_no_key NAME RELPATH          the key does not exist
 #   vm_key_path NAME RELPATH            print /local/domain/<domid>/RELPATH (and
 #                          set $_p to it, for use without a subshell)
-# The test VM's control protocol (docs/protocol.md):
+# The test VM's control protocol (README.md, "The protocol"):
 #   vm_request NAME VALUE  write VALUE into control/shutdown, as a toolstack does
 #   vm_testing_key NAME    print the path of control/testing (and set $_p), made
 #                          first, empty and owned by the guest, if missing: a key
