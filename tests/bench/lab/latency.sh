@@ -47,6 +47,7 @@ while [ $i -lt "$ROUNDS" ]; do
     n=0
     while [ "$(xenstore-read "$count")" != "$want" ]; do n=$((n + 1)); done
     [ $n -eq 0 ] && first=$((first + 1))
+    [ $n -eq 0 ] || log "round $i: counted after $n extra reads"
     reads=$((reads + n + 1))
     i=$((i + 1))
 done
