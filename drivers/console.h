@@ -19,8 +19,8 @@
 struct console {
     struct xencons_interface *ring;
     struct ring_transport transport;
-    bool stalled;           /* the last wait for room timed out */
-    unsigned long dropped;  /* bytes dropped because the ring stayed full */
+    bool stalled;          /* the last wait for room timed out */
+    unsigned long dropped; /* bytes dropped because the ring stayed full */
 };
 
 void console_init(struct console *c, struct xencons_interface *ring,

@@ -10,8 +10,8 @@
 
 #include "arch/xen.h"
 
-#define NS_PER_MS 1000000ull
-#define NS_PER_S  1000000000ull
+#define NS_PER_MS    1000000ull
+#define NS_PER_S     1000000000ull
 #define TIME_FOREVER UINT64_MAX
 
 /* Nanoseconds since the domain started, from a vcpu_time_info record. */

@@ -11,8 +11,8 @@
 #include "kernel/main.h"
 #include "lib/printk.h"
 
-#define DEBUG_PORT      0xe9 /* Xen (and QEMU's -debugcon) print what is written here */
-#define QEMU_EXIT_PORT  0xf4 /* QEMU's isa-debug-exit, when present: exit status (v << 1) | 1 */
+#define DEBUG_PORT     0xe9 /* Xen (and QEMU's -debugcon) print what is written here */
+#define QEMU_EXIT_PORT 0xf4 /* QEMU's isa-debug-exit, when present: exit status (v << 1) | 1 */
 
 void arch_debug_write(const char *s, size_t len)
 {

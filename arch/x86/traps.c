@@ -5,22 +5,36 @@
 #include "lib/printk.h"
 
 static const char *const exception_names[32] = {
-    "#DE divide error",  "#DB debug",          "NMI",
-    "#BP breakpoint",    "#OF overflow",       "#BR bound range",
-    "#UD invalid opcode", "#NM no FPU",        "#DF double fault",
-    "coprocessor overrun", "#TS invalid TSS",  "#NP segment not present",
-    "#SS stack fault",   "#GP general protection", "#PF page fault",
-    "reserved",          "#MF x87 error",      "#AC alignment check",
-    "#MC machine check", "#XM SIMD error",     "#VE virtualization",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM no FPU",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
     "#CP control protection",
 };
 
 void trap_handler(struct trap_frame *f)
 {
-    const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
-                                                                     : "reserved";
-    printk("test-vm: FATAL: exception %lu (%s) error_code 0x%lx\n", (unsigned long)f->vector,
-           name, (unsigned long)f->error_code);
+    const char *name =
+        f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector] : "reserved";
+    printk("test-vm: FATAL: exception %lu (%s) error_code 0x%lx\n", (unsigned long)f->vector, name,
+           (unsigned long)f->error_code);
     printk("test-vm:   rip %016lx  cs %04lx  rflags %08lx  rsp %016lx  ss %04lx\n",
            (unsigned long)f->rip, (unsigned long)f->cs, (unsigned long)f->rflags,
            (unsigned long)f->rsp, (unsigned long)f->ss);
