@@ -352,6 +352,7 @@ static int simple_request(struct xenstore *xs, enum xsd_sockmsg_type type, xenst
  */
 static int check_path(const char *path, size_t *len)
 {
+    *len = 0;
     if (!path || !*path)
         return -XS_EINVAL;
     *len = strnlen(path, XENSTORE_ABS_PATH_MAX + 1);
@@ -543,6 +544,25 @@ static int watch_request(struct xenstore *xs, enum xsd_sockmsg_type type,
     return simple_request(xs, type, 0, parts, 2);
 }
 
+/* The arguments of a watch or unwatch: a valid path (its length in *path_len) and token. */
+static int check_watch(const char *path, const char *token, size_t *path_len)
+{
+    int err = check_path(path, path_len);
+    if (err)
+        return err;
+    if (!token || strnlen(token, XENSTORE_TOKEN_MAX) >= XENSTORE_TOKEN_MAX)
+        return token ? -XS_E2BIG : -XS_EINVAL;
+    return 0;
+}
+
+/* Drop a watch, and the queued events of its token if no other watch has it. */
+static void forget_watch(struct xenstore *xs, struct xenstore_watch *w)
+{
+    w->active = false;
+    if (!token_is_watched(xs, w->token))
+        purge_events(xs, w->token);
+}
+
 static struct xenstore_watch *find_watch(struct xenstore *xs, const char *path, const char *token)
 {
     for (int i = 0; i < XENSTORE_MAX_WATCHES; i++) {
@@ -556,11 +576,9 @@ static struct xenstore_watch *find_watch(struct xenstore *xs, const char *path, 
 int xenstore_watch(struct xenstore *xs, const char *path, const char *token)
 {
     size_t path_len;
-    int err = check_path(path, &path_len);
+    int err = check_watch(path, token, &path_len);
     if (err)
         return err;
-    if (!token || strnlen(token, XENSTORE_TOKEN_MAX) >= XENSTORE_TOKEN_MAX)
-        return token ? -XS_E2BIG : -XS_EINVAL;
     if (find_watch(xs, path, token))
         return -XS_EEXIST;
 
@@ -575,31 +593,24 @@ int xenstore_watch(struct xenstore *xs, const char *path, const char *token)
     memcpy(w->path, path, path_len + 1);
     memcpy(w->token, token, strlen(token) + 1);
     err = watch_request(xs, XS_WATCH, w);
-    if (err) {
-        w->active = false;
-        if (!token_is_watched(xs, token))
-            purge_events(xs, token);
-    }
+    if (err)
+        forget_watch(xs, w);
     return err;
 }
 
 int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token)
 {
     size_t path_len;
-    int err = check_path(path, &path_len);
+    int err = check_watch(path, token, &path_len);
     if (err)
         return err;
-    if (!token || strnlen(token, XENSTORE_TOKEN_MAX) >= XENSTORE_TOKEN_MAX)
-        return token ? -XS_E2BIG : -XS_EINVAL;
 
     struct xenstore_watch *w = find_watch(xs, path, token);
     if (!w)
         return -XS_ENOENT;
     err = watch_request(xs, XS_UNWATCH, w);
     /* Forget it whatever the server said: the caller no longer wants it. */
-    w->active = false;
-    if (!token_is_watched(xs, token))
-        purge_events(xs, token);
+    forget_watch(xs, w);
     return err;
 }
 
