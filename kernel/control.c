@@ -19,6 +19,19 @@ void control_log_command(const char *before, const char *command, const char *af
     printk("test-vm: %s%s%s\n", before, shown, after);
 }
 
+int control_read_value(struct control *c, struct xenstore *xs, xenstore_tx tx, const char *path)
+{
+    int n = xenstore_read(xs, tx, path, c->value, sizeof(c->value));
+
+    c->value_len = 0;
+    if (n == -XS_ENOENT || n == 0)
+        return 1;
+    if (n < 0)
+        return n;
+    c->value_len = (size_t)n;
+    return 0;
+}
+
 void control_init(struct control *c, struct xenstore *xs, const struct control_power *power,
                   const struct control_config *cfg)
 {

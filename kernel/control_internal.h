@@ -18,6 +18,14 @@
 #define SHOWN_REQUEST_CHARS 100
 #define SHOWN_COMMAND_CHARS 400
 
+/*
+ * In transaction tx, read path into c->value and its length into
+ * c->value_len (0 if it is "" or absent).  Returns 0 if there is a value to
+ * handle, 1 if there is none ("" or no key: a transaction body returns that
+ * to end the transaction with nothing to ack), or a negative error.
+ */
+int control_read_value(struct control *c, struct xenstore *xs, xenstore_tx tx, const char *path);
+
 /* Read control/shutdown and handle what it holds. */
 void control_shutdown_changed(struct control *c);
 

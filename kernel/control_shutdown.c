@@ -44,15 +44,11 @@ static bool value_is(const struct control *c, const char *s)
 static int read_shutdown_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
 {
     struct control *c = ctx;
-    int n = xenstore_read(xs, tx, SHUTDOWN_PATH, c->value, sizeof(c->value));
 
     c->decision = DECIDE_NOTHING;
-    c->value_len = 0;
-    if (n == -XS_ENOENT || n == 0)
-        return 1;
-    if (n < 0)
-        return n;
-    c->value_len = (size_t)n;
+    int rc = control_read_value(c, xs, tx, SHUTDOWN_PATH);
+    if (rc)
+        return rc;
 
     if (c->own_ack_set && value_is(c, c->own_ack)) {
         c->decision = DECIDE_OWN_ACK;

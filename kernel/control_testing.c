@@ -17,14 +17,9 @@
 static int read_testing_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
 {
     struct control *c = ctx;
-    int n = xenstore_read(xs, tx, TESTING_PATH, c->value, sizeof(c->value));
-
-    c->value_len = 0;
-    if (n == -XS_ENOENT || n == 0)
-        return 1;
-    if (n < 0)
-        return n;
-    c->value_len = (size_t)n;
+    int rc = control_read_value(c, xs, tx, TESTING_PATH);
+    if (rc)
+        return rc;
     return xenstore_write(xs, tx, TESTING_PATH, "");
 }
 
