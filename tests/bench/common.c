@@ -7,9 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "arch/arch.h"
 #include "sim/fake_console.h"
-#include "sim/fake_xenstored.h"
+#include "sim/sim_xenstore.h"
 #include "sim/xen_sim.h"
 
 #if __has_include(<valgrind/callgrind.h>)
@@ -20,22 +19,12 @@
 #endif
 
 static struct devices devices;
-static struct fake_xenstored *xenstored;
 static struct timespec start;
-
-static void xenstored_turn(void *ctx)
-{
-    (void)ctx;
-    if (fxs_run(xenstored))
-        xen_sim_raise(xen_sim_store_port());
-}
 
 struct devices *bench_bring_up(void)
 {
     xen_sim_reset();
-    xenstored = fxs_create(xen_sim_domid());
-    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(xenstored)));
-    xen_sim_register_backend(xen_sim_store_port(), xenstored_turn, NULL);
+    sim_xenstore_start();
     fake_console_start();
     if (devices_bring_up(&devices, 0xf3)) {
         fprintf(stderr, "bench: device bring-up failed\n");

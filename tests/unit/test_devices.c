@@ -22,8 +22,8 @@
 #include "kernel/devices.h"
 #include "lib/printk.h"
 #include "sim/fake_console.h"
-#include "sim/fake_xenstored.h"
 #include "sim/log_capture.h"
+#include "sim/sim_xenstore.h"
 #include "sim/xen_sim.h"
 
 #define VECTOR 0xf3
@@ -31,38 +31,12 @@
 static struct devices d;
 static struct fake_xenstored *fx;
 
-/* ---- the fake xenstored as the sim's backend on the xenstore ring */
-
-static void xenstored_turn(void *ctx)
-{
-    (void)ctx;
-    if (fxs_run(fx))
-        xen_sim_raise(xen_sim_store_port());
-}
-
-/* The toolstack points the domain's store param at xenstored's page. */
-static void publish_store_ring(void)
-{
-    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(fx)));
-}
-
-/* A new domain: xenstored serves its new domid (and forgets the old watches). */
-static void xenstored_follows_resume(void *ctx)
-{
-    (void)ctx;
-    fxs_set_domid(fx, xen_sim_domid());
-    publish_store_ring();
-}
-
 static int setup(void **state)
 {
     (void)state;
     xen_sim_reset();
     log_capture_start();
-    fx = fxs_create(xen_sim_domid());
-    publish_store_ring();
-    assert_int_equal(xen_sim_register_backend(xen_sim_store_port(), xenstored_turn, NULL), 0);
-    assert_int_equal(xen_sim_register_resume_hook(xenstored_follows_resume, NULL), 0);
+    fx = sim_xenstore_start();
     fake_console_start();
     memset(&d, 0, sizeof(d));
     return 0;
@@ -73,7 +47,7 @@ static int teardown(void **state)
     (void)state;
     printk_remove_sink(console_printk_sink, &d.console);
     fake_console_stop();
-    fxs_destroy(fx);
+    sim_xenstore_stop();
     log_capture_stop();
     return 0;
 }

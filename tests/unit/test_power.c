@@ -15,41 +15,22 @@
 
 #include <cmocka.h>
 
-#include "arch/arch.h"
 #include "kernel/devices.h"
 #include "kernel/power.h"
 #include "lib/printk.h"
 #include "sim/fake_console.h"
-#include "sim/fake_xenstored.h"
 #include "sim/log_capture.h"
+#include "sim/sim_xenstore.h"
 #include "sim/xen_sim.h"
 
 static struct devices d;
-static struct fake_xenstored *fx;
-
-static void xenstored_turn(void *ctx)
-{
-    (void)ctx;
-    if (fxs_run(fx))
-        xen_sim_raise(xen_sim_store_port());
-}
-
-static void xenstored_follows_resume(void *ctx)
-{
-    (void)ctx;
-    fxs_set_domid(fx, xen_sim_domid());
-    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(fx)));
-}
 
 static int setup(void **state)
 {
     (void)state;
     xen_sim_reset();
     log_capture_start();
-    fx = fxs_create(xen_sim_domid());
-    xen_sim_set_param(HVM_PARAM_STORE_PFN, arch_ptr_to_pfn(fxs_ring(fx)));
-    assert_int_equal(xen_sim_register_backend(xen_sim_store_port(), xenstored_turn, NULL), 0);
-    assert_int_equal(xen_sim_register_resume_hook(xenstored_follows_resume, NULL), 0);
+    sim_xenstore_start();
     fake_console_start();
     memset(&d, 0, sizeof(d));
     assert_int_equal(devices_bring_up(&d, 0xf3), 0);
@@ -61,7 +42,7 @@ static int teardown(void **state)
     (void)state;
     printk_remove_sink(console_printk_sink, &d.console);
     fake_console_stop();
-    fxs_destroy(fx);
+    sim_xenstore_stop();
     log_capture_stop();
     return 0;
 }
@@ -173,7 +154,7 @@ static void no_xenstore_in_the_new_domain(void *ctx)
 static void test_a_failed_resume_is_reported(void **state)
 {
     (void)state;
-    /* Runs after xenstored_follows_resume, which registered first. */
+    /* Runs after sim_xenstore's resume hook, which registered first. */
     assert_int_equal(xen_sim_register_resume_hook(no_xenstore_in_the_new_domain, NULL), 0);
     xen_sim_set_suspend_result(0);
     assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
