@@ -51,3 +51,12 @@ void sim_xenstore_stop(void)
     fxs_destroy(fx);
     fx = NULL;
 }
+
+struct fake_xenstored *sim_xenstore_client(unsigned int domid, struct ring_transport *transport,
+                                           struct xenstore *xs)
+{
+    struct fake_xenstored *server = fxs_create(domid);
+    fxs_transport(server, transport);
+    xenstore_init(xs, fxs_ring(server), transport);
+    return server;
+}

@@ -12,10 +12,15 @@
  *     fxs_write(fx, "control/shutdown", "poweroff");
  *     ...
  *     sim_xenstore_stop();
+ *
+ * Or without the simulated Xen, for tests of the client and of what runs on
+ * it: sim_xenstore_client().
  */
 #ifndef SIM_SIM_XENSTORE_H
 #define SIM_SIM_XENSTORE_H
 
+#include "drivers/ring_transport.h"
+#include "drivers/xenstore.h"
 #include "sim/fake_xenstored.h"
 
 /*
@@ -26,5 +31,13 @@
 struct fake_xenstored *sim_xenstore_start(void);
 /* Unplug it from the sim and destroy it. */
 void sim_xenstore_stop(void);
+
+/*
+ * No simulated Xen: a new fake xenstored serving domid, and the client *xs
+ * connected straight to its ring through *transport (fxs_transport(): the
+ * server runs whenever the client waits).  fxs_destroy() it when done.
+ */
+struct fake_xenstored *sim_xenstore_client(unsigned int domid, struct ring_transport *transport,
+                                           struct xenstore *xs);
 
 #endif

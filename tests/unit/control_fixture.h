@@ -20,6 +20,7 @@
 #include "drivers/xenstore.h"
 #include "kernel/control.h"
 #include "sim/fake_xenstored.h"
+#include "sim/sim_xenstore.h"
 #include "sim/log_capture.h"
 
 #define FIXTURE_DOMID 7
@@ -83,9 +84,7 @@ static inline int fixture_setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    f->fx = fxs_create(FIXTURE_DOMID);
-    fxs_transport(f->fx, &f->transport);
-    xenstore_init(&f->xs, fxs_ring(f->fx), &f->transport);
+    f->fx = sim_xenstore_client(FIXTURE_DOMID, &f->transport, &f->xs);
     f->suspend_result = 1;
     log_capture_start();
     *state = f;

@@ -19,6 +19,7 @@
 #include "drivers/xenstore.h"
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"
+#include "sim/sim_xenstore.h"
 
 #define FIXTURE_DOMID 7
 
@@ -44,9 +45,7 @@ static inline int fixture_setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    f->fx = fxs_create(FIXTURE_DOMID);
-    fxs_transport(f->fx, &f->transport);
-    xenstore_init(&f->xs, fxs_ring(f->fx), &f->transport);
+    f->fx = sim_xenstore_client(FIXTURE_DOMID, &f->transport, &f->xs);
     assert_int_equal(printk_add_sink(capture_log, f), 0);
     *state = f;
     return 0;
