@@ -2,29 +2,16 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "sim/text_buf.h"
 #include "sim/xen_sim.h"
 
 static struct {
     bool running, stalled;
     size_t drain_limit;
-    char *buf;
-    size_t len, cap;
+    struct text_buf out;
     unsigned long drains, bad_indices;
 } fc;
-
-static void append(char c)
-{
-    if (fc.len + 2 > fc.cap) {
-        fc.cap = fc.cap ? fc.cap * 2 : 4096;
-        fc.buf = realloc(fc.buf, fc.cap);
-        if (!fc.buf)
-            abort();
-    }
-    fc.buf[fc.len++] = c;
-    fc.buf[fc.len] = '\0';
-}
 
 static void run(void *ctx)
 {
@@ -44,8 +31,15 @@ static void run(void *ctx)
         avail = (XENCONS_RING_IDX)fc.drain_limit;
     if (!avail)
         return;
-    for (XENCONS_RING_IDX i = 0; i < avail; i++)
-        append(ring->out[MASK_XENCONS_IDX(cons + i, ring->out)]);
+    /* In at most two pieces: up to the end of the ring, then from its start. */
+    for (XENCONS_RING_IDX done = 0; done < avail;) {
+        XENCONS_RING_IDX at = MASK_XENCONS_IDX(cons + done, ring->out);
+        XENCONS_RING_IDX n = avail - done;
+        if (n > sizeof(ring->out) - at)
+            n = (XENCONS_RING_IDX)(sizeof(ring->out) - at);
+        text_buf_append(&fc.out, ring->out + at, n);
+        done += n;
+    }
     __atomic_store_n(&ring->out_cons, cons + avail, __ATOMIC_RELEASE);
     fc.drains++;
     xen_sim_raise(xen_sim_console_port());
@@ -85,15 +79,13 @@ void fake_console_set_drain_limit(size_t max)
 const char *fake_console_output(size_t *len)
 {
     if (len)
-        *len = fc.len;
-    return fc.buf ? fc.buf : "";
+        *len = fc.out.len;
+    return text_buf_text(&fc.out);
 }
 
 void fake_console_clear(void)
 {
-    fc.len = 0;
-    if (fc.buf)
-        fc.buf[0] = '\0';
+    text_buf_clear(&fc.out);
 }
 
 unsigned long fake_console_drains(void)

@@ -5,28 +5,17 @@
 #include <string.h>
 
 #include "lib/printk.h"
+#include "sim/text_buf.h"
 
 static struct {
     bool running;
-    char *buf;
-    size_t len, cap;
+    struct text_buf log;
 } lc;
 
 static void sink(const char *s, size_t len, void *ctx)
 {
     (void)ctx;
-    if (lc.len + len + 1 > lc.cap) {
-        size_t cap = lc.cap ? lc.cap : 4096;
-        while (cap < lc.len + len + 1)
-            cap *= 2;
-        lc.buf = realloc(lc.buf, cap);
-        if (!lc.buf)
-            abort();
-        lc.cap = cap;
-    }
-    memcpy(lc.buf + lc.len, s, len);
-    lc.len += len;
-    lc.buf[lc.len] = '\0';
+    text_buf_append(&lc.log, s, len);
 }
 
 void log_capture_start(void)
@@ -50,19 +39,17 @@ void log_capture_stop(void)
 
 void log_capture_clear(void)
 {
-    lc.len = 0;
-    if (lc.buf)
-        lc.buf[0] = '\0';
+    text_buf_clear(&lc.log);
 }
 
 const char *log_capture_text(void)
 {
-    return lc.buf ? lc.buf : "";
+    return text_buf_text(&lc.log);
 }
 
 size_t log_capture_len(void)
 {
-    return lc.len;
+    return lc.log.len;
 }
 
 bool log_capture_contains(const char *needle)

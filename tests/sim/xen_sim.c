@@ -13,6 +13,7 @@
 
 #include "arch/arch.h"
 #include "drivers/events.h"
+#include "sim/text_buf.h"
 
 #define PAGE_SIZE            4096
 #define BITS_PER_WORD        (sizeof(xen_ulong_t) * 8)
@@ -89,8 +90,7 @@ static struct {
 
     unsigned long idles, upcalls, stuck;
 
-    char *debug;
-    size_t debug_len, debug_cap;
+    struct text_buf debug;
 
     jmp_buf *panic_env;
     char panic_message[512];
@@ -372,7 +372,7 @@ static void new_domain_state(void)
 void xen_sim_reset(void)
 {
     free_pages();
-    free(sim.debug);
+    text_buf_free(&sim.debug);
     memset(&sim, 0, sizeof(sim));
     sim.domid = 1;
     sim.next_port = 1;
@@ -752,34 +752,22 @@ void arch_debug_write(const char *s, size_t len)
     if (verbose)
         fwrite(s, 1, len, stderr);
 
-    if (sim.debug_len + len + 1 > sim.debug_cap) {
-        size_t cap = sim.debug_cap ? sim.debug_cap : 4096;
-        while (cap < sim.debug_len + len + 1)
-            cap *= 2;
-        if (cap > DEBUG_MAX) {
-            fprintf(stderr, "xen_sim: more than %u bytes on the debug port\n", DEBUG_MAX);
-            abort();
-        }
-        sim.debug = realloc(sim.debug, cap);
-        if (!sim.debug)
-            abort();
-        sim.debug_cap = cap;
+    /* The bytes and their NUL must fit in DEBUG_MAX. */
+    if (len >= DEBUG_MAX - sim.debug.len) {
+        fprintf(stderr, "xen_sim: more than %u bytes on the debug port\n", DEBUG_MAX);
+        abort();
     }
-    memcpy(sim.debug + sim.debug_len, s, len);
-    sim.debug_len += len;
-    sim.debug[sim.debug_len] = '\0';
+    text_buf_append(&sim.debug, s, len);
 }
 
 const char *xen_sim_debug_text(void)
 {
-    return sim.debug ? sim.debug : "";
+    return text_buf_text(&sim.debug);
 }
 
 void xen_sim_debug_clear(void)
 {
-    sim.debug_len = 0;
-    if (sim.debug)
-        sim.debug[0] = '\0';
+    text_buf_clear(&sim.debug);
 }
 
 void xen_sim_catch_panic(jmp_buf *env)
