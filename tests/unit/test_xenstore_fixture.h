@@ -1,6 +1,6 @@
 /*
  * Shared by the test_xenstore*.c files: a client wired to a fake_xenstored
- * serving domain 7, with the kernel log captured.
+ * serving domain 7, with the kernel log captured (sim/log_capture.h).
  */
 #ifndef TEST_XENSTORE_FIXTURE_H
 #define TEST_XENSTORE_FIXTURE_H
@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "drivers/xenstore.h"
-#include "lib/printk.h"
 #include "sim/fake_xenstored.h"
+#include "sim/log_capture.h"
 #include "sim/sim_xenstore.h"
 
 #define FIXTURE_DOMID 7
@@ -27,26 +27,14 @@ struct fixture {
     struct fake_xenstored *fx;
     struct ring_transport transport;
     struct xenstore xs;
-    char log[64 * 1024];
-    size_t log_len;
 };
-
-static inline void capture_log(const char *s, size_t len, void *ctx)
-{
-    struct fixture *f = ctx;
-    size_t room = sizeof(f->log) - 1 - f->log_len;
-    len = len < room ? len : room;
-    memcpy(f->log + f->log_len, s, len);
-    f->log_len += len;
-    f->log[f->log_len] = '\0';
-}
 
 static inline int fixture_setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     f->fx = sim_xenstore_client(FIXTURE_DOMID, &f->transport, &f->xs);
-    assert_int_equal(printk_add_sink(capture_log, f), 0);
+    log_capture_start();
     *state = f;
     return 0;
 }
@@ -54,15 +42,10 @@ static inline int fixture_setup(void **state)
 static inline int fixture_teardown(void **state)
 {
     struct fixture *f = *state;
-    printk_remove_sink(capture_log, f);
+    log_capture_stop();
     fxs_destroy(f->fx);
     free(f);
     return 0;
-}
-
-static inline bool log_contains(const struct fixture *f, const char *text)
-{
-    return strstr(f->log, text) != NULL;
 }
 
 /*
