@@ -878,6 +878,19 @@ void fxs_set_reply_hook(struct fake_xenstored *fx, fxs_reply_hook hook, void *ct
     fx->hook_ctx = ctx;
 }
 
+bool fxs_write_before_commit_hook(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                  const char *payload, void *ctx)
+{
+    struct fxs_write_before_commit *w = ctx;
+    (void)payload;
+    if (req->type != XS_TRANSACTION_END || w->times == 0)
+        return false;
+    if (w->times > 0)
+        w->times--;
+    fxs_write(fx, w->path, w->value);
+    return false;
+}
+
 unsigned int fxs_request_count(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
 {
     return (unsigned int)type < XS_TYPE_COUNT ? fx->requests[type] : fx->requests[XS_TYPE_COUNT];

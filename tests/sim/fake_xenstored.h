@@ -128,6 +128,23 @@ typedef bool (*fxs_reply_hook)(struct fake_xenstored *fx, const struct xsd_sockm
                                const char *payload, void *ctx);
 void fxs_set_reply_hook(struct fake_xenstored *fx, fxs_reply_hook hook, void *ctx);
 
+/*
+ * A ready-made reply hook, with a struct fxs_write_before_commit as ctx: just
+ * before each of the guest's next `times` commits (TRANSACTION_END), the
+ * toolstack writes value at path, as if it changed its mind between the
+ * guest's read and its commit; that commit then fails with EAGAIN.  times
+ * counts down to 0; a negative times means before every commit.
+ *
+ *     struct fxs_write_before_commit w = {"control/shutdown", "crash", 1};
+ *     fxs_set_reply_hook(fx, fxs_write_before_commit_hook, &w);
+ */
+struct fxs_write_before_commit {
+    const char *path, *value;
+    int times;
+};
+bool fxs_write_before_commit_hook(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                  const char *payload, void *ctx);
+
 /* ---- what happened */
 
 /* Guest requests of this type seen so far (also those failed or hooked). */

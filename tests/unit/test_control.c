@@ -257,22 +257,12 @@ static void test_ack_retried_on_eagain(void **state)
 }
 
 /* The toolstack changes its mind between our read and our commit. */
-static bool change_request_before_commit(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
-                                         const char *payload, void *ctx)
-{
-    int *changes = ctx;
-    (void)payload;
-    if (req->type == XS_TRANSACTION_END && (*changes)-- > 0)
-        fxs_write(fx, "control/shutdown", "crash");
-    return false;
-}
-
 static void test_ack_only_if_unchanged(void **state)
 {
     struct fixture *f = *state;
-    int changes = 1;
+    struct fxs_write_before_commit change = {"control/shutdown", "crash", 1};
 
-    fxs_set_reply_hook(f->fx, change_request_before_commit, &changes);
+    fxs_set_reply_hook(f->fx, fxs_write_before_commit_hook, &change);
     toolstack_write(f, "control/shutdown", "reboot");
     fxs_set_reply_hook(f->fx, NULL, NULL);
 
@@ -283,21 +273,12 @@ static void test_ack_only_if_unchanged(void **state)
     assert_not_logged("\"reboot\"");
 }
 
-static bool always_conflict(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
-                            const char *payload, void *ctx)
-{
-    (void)payload;
-    (void)ctx;
-    if (req->type == XS_TRANSACTION_END)
-        fxs_write(fx, "data/elsewhere", "x");
-    return false;
-}
-
 static void test_ack_gives_up(void **state)
 {
     struct fixture *f = *state;
+    struct fxs_write_before_commit always_conflict = {"data/elsewhere", "x", -1};
 
-    fxs_set_reply_hook(f->fx, always_conflict, NULL);
+    fxs_set_reply_hook(f->fx, fxs_write_before_commit_hook, &always_conflict);
     assert_int_equal(fxs_write(f->fx, "control/shutdown", "poweroff"), 0);
     struct xenstore_watch_event ev;
     while (!xenstore_next_watch_event(&f->xs, &ev))

@@ -428,24 +428,13 @@ static void test_flood_keeps_last_command(void **state)
 }
 
 /* A command written between our read and our ack is not wiped out by the ack. */
-static bool write_command_before_commit(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
-                                        const char *payload, void *ctx)
-{
-    int *left = ctx;
-    (void)payload;
-    if (req->type == XS_TRANSACTION_END && *left > 0) {
-        (*left)--;
-        fxs_write(fx, "control/testing", "{\"when\":\"now\",\"action\":\"crash\"}");
-    }
-    return false;
-}
-
 static void test_command_written_during_ack(void **state)
 {
     struct fixture *f = *state;
-    int left = 1;
+    struct fxs_write_before_commit write_command = {"control/testing",
+                                                    "{\"when\":\"now\",\"action\":\"crash\"}", 1};
 
-    fxs_set_reply_hook(f->fx, write_command_before_commit, &left);
+    fxs_set_reply_hook(f->fx, fxs_write_before_commit_hook, &write_command);
     toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"reboot\"}");
     fxs_set_reply_hook(f->fx, NULL, NULL);
 

@@ -334,30 +334,13 @@ static int write_in_tx(struct xenstore *xs, xenstore_tx tx, void *ctx)
     return xenstore_write(xs, tx, body->path, body->value);
 }
 
-/* A reply hook that writes as the toolstack just before the first n commits. */
-struct conflict {
-    int remaining;
-};
-
-static bool conflict_before_commit(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
-                                   const char *payload, void *ctx)
-{
-    struct conflict *c = ctx;
-    (void)payload;
-    if (req->type == XS_TRANSACTION_END && c->remaining > 0) {
-        c->remaining--;
-        fxs_write(fx, "data/other", "toolstack");
-    }
-    return false;
-}
-
 static void transaction_retry_commits_after_a_conflict(void **state)
 {
     struct fixture *f = *state;
     struct write_body body = {"data/x", "done", 0, 0};
-    struct conflict conflict = {1};
+    struct fxs_write_before_commit conflict = {"data/other", "toolstack", 1};
 
-    fxs_set_reply_hook(f->fx, conflict_before_commit, &conflict);
+    fxs_set_reply_hook(f->fx, fxs_write_before_commit_hook, &conflict);
     assert_int_equal(xenstore_transaction_retry(&f->xs, write_in_tx, &body, 5), 0);
     assert_int_equal(body.calls, 2);
     assert_string_equal(fxs_read(f->fx, "data/x"), "done");
@@ -369,9 +352,9 @@ static void transaction_retry_gives_up_after_max_tries(void **state)
 {
     struct fixture *f = *state;
     struct write_body body = {"data/x", "done", 0, 0};
-    struct conflict conflict = {1000};
+    struct fxs_write_before_commit conflict = {"data/other", "toolstack", 1000};
 
-    fxs_set_reply_hook(f->fx, conflict_before_commit, &conflict);
+    fxs_set_reply_hook(f->fx, fxs_write_before_commit_hook, &conflict);
     assert_int_equal(xenstore_transaction_retry(&f->xs, write_in_tx, &body, 3), -XS_EAGAIN);
     assert_int_equal(body.calls, 3);
     assert_false(fxs_exists(f->fx, "data/x"));
@@ -439,23 +422,13 @@ static void write_if_unchanged_leaves_a_changed_or_gone_value_alone(void **state
 }
 
 /* The toolstack changes its mind between the guest's read and its ack. */
-static bool new_command_before_commit(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
-                                      const char *payload, void *ctx)
-{
-    int *remaining = ctx;
-    (void)payload;
-    if (req->type == XS_TRANSACTION_END && (*remaining)-- > 0)
-        fxs_write(fx, "control/shutdown", "reboot");
-    return false;
-}
-
 static void write_if_unchanged_rereads_after_eagain(void **state)
 {
     struct fixture *f = *state;
-    int remaining = 1;
+    struct fxs_write_before_commit new_command = {"control/shutdown", "reboot", 1};
 
     fxs_write(f->fx, "control/shutdown", "poweroff");
-    fxs_set_reply_hook(f->fx, new_command_before_commit, &remaining);
+    fxs_set_reply_hook(f->fx, fxs_write_before_commit_hook, &new_command);
     assert_int_equal(xenstore_write_if_unchanged(&f->xs, "control/shutdown", "poweroff", ""),
                      XENSTORE_VALUE_CHANGED);
     assert_string_equal(fxs_read(f->fx, "control/shutdown"), "reboot");
