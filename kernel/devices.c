@@ -28,6 +28,11 @@ static uint64_t now_ns(void *ctx)
     return time_now_ns();
 }
 
+struct ring_transport devices_ring_transport(evtchn_port_t *port)
+{
+    return (struct ring_transport){notify_port, wait_event, now_ns, port};
+}
+
 /* Waking the CPU from arch_idle() is all a ring event has to do. */
 static void ring_event(evtchn_port_t port, void *ctx)
 {
@@ -69,7 +74,7 @@ static int console_up(struct devices *d)
     if (find_ring("console", HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN, &ring,
                   &d->console_port))
         return -1;
-    struct ring_transport t = {notify_port, wait_event, now_ns, &d->console_port};
+    struct ring_transport t = devices_ring_transport(&d->console_port);
     console_init(&d->console, ring, &t);
     /* The boot log, once: the first console that comes up shows it. */
     if (!d->console_history_shown) {
@@ -89,7 +94,7 @@ static int xenstore_up(struct devices *d, bool resume)
         return -1;
     if (resume)
         return xenstore_resume(&d->xenstore, ring);
-    struct ring_transport t = {notify_port, wait_event, now_ns, &d->xenstore_port};
+    struct ring_transport t = devices_ring_transport(&d->xenstore_port);
     xenstore_init(&d->xenstore, ring, &t);
     d->xenstore_up = true;
     return 0;

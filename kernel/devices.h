@@ -24,6 +24,14 @@ struct devices {
 int64_t hvm_param(uint32_t index);
 
 /*
+ * How a ring driver talks to its backend over event channel *port: notify
+ * sends on the port, wait sleeps until an event or the deadline, now_ns
+ * reads the clock.  *port is read at every notify, so it must outlive the
+ * driver.
+ */
+struct ring_transport devices_ring_transport(evtchn_port_t *port);
+
+/*
  * Boot: events, timer, console (then the console is a printk sink), xenstore.
  * Returns 0, or < 0 if a device the VM cannot work without is missing.
  */

@@ -1,6 +1,7 @@
 /*
- * drivers/console.c wired as the kernel wires it (events_notify, the one-shot
- * timer, the pvclock) against the simulated Xen and a fake xenconsoled.
+ * drivers/console.c on the kernel's own ring transport (devices_ring_transport:
+ * events_notify, the one-shot timer, the pvclock) against the simulated Xen
+ * and a fake xenconsoled.
  * What a user of the console sees: every byte written arrives, in order,
  * across ring and index wrap-around; a stuck backend costs at most
  * CONSOLE_FULL_WAIT_NS once, and what could not be written is counted.
@@ -18,6 +19,7 @@
 #include "drivers/console.h"
 #include "drivers/events.h"
 #include "drivers/timer.h"
+#include "kernel/devices.h"
 #include "lib/printk.h"
 #include "sim/fake_console.h"
 #include "sim/xen_sim.h"
@@ -27,23 +29,6 @@
 static struct console console;
 static evtchn_port_t port;
 static unsigned int console_events;
-
-static void notify(void *ctx)
-{
-    events_notify(*(evtchn_port_t *)ctx);
-}
-
-static void wait_until(void *ctx, uint64_t deadline_ns)
-{
-    (void)ctx;
-    wait_for_event_until(deadline_ns);
-}
-
-static uint64_t now(void *ctx)
-{
-    (void)ctx;
-    return time_now_ns();
-}
 
 static void console_event(evtchn_port_t p, void *ctx)
 {
@@ -60,7 +45,7 @@ static int setup(void **state)
     assert_int_equal(timer_init(), 0);
     port = xen_sim_console_port();
     assert_int_equal(events_bind(port, console_event, NULL), 0);
-    struct ring_transport t = {notify, wait_until, now, &port};
+    struct ring_transport t = devices_ring_transport(&port);
     console_init(&console, xen_sim_console_ring(), &t);
     console_events = 0;
     fake_console_start();
