@@ -77,6 +77,18 @@ static void assert_output(const char *expected, size_t len)
     assert_memory_equal(out, expected, len);
 }
 
+/* The backend received the first len bytes of head, then the string tail. */
+static void assert_output_then(const char *head, size_t len, const char *tail)
+{
+    size_t tail_len = strlen(tail);
+    char *expected = malloc(len + tail_len);
+    assert_non_null(expected);
+    memcpy(expected, head, len);
+    memcpy(expected + len, tail, tail_len);
+    assert_output(expected, len + tail_len);
+    free(expected);
+}
+
 static void test_a_line_arrives_with_one_kick(void **state)
 {
     (void)state;
@@ -194,12 +206,7 @@ static void test_a_stalled_backend_costs_one_bounded_wait(void **state)
     assert_false(console.stalled);
     assert_int_equal(console.dropped, 952 + 5 + 9);
 
-    char *expected = malloc(RING_SIZE + 6);
-    assert_non_null(expected);
-    memcpy(expected, msg, RING_SIZE);
-    memcpy(expected + RING_SIZE, "after\n", 6);
-    assert_output(expected, RING_SIZE + 6);
-    free(expected);
+    assert_output_then(msg, RING_SIZE, "after\n");
     free(msg);
 }
 
@@ -222,12 +229,7 @@ static void test_a_stalled_backend_that_drains_on_the_kick(void **state)
     assert_int_equal(console.dropped, 10);
 
     xen_sim_run_backends();
-    char *expected = malloc(RING_SIZE + 15);
-    assert_non_null(expected);
-    memcpy(expected, msg, RING_SIZE);
-    memcpy(expected + RING_SIZE, "after the kick\n", 15);
-    assert_output(expected, RING_SIZE + 15);
-    free(expected);
+    assert_output_then(msg, RING_SIZE, "after the kick\n");
     free(msg);
 }
 
