@@ -590,6 +590,20 @@ long hypercall_event_channel_op(unsigned int cmd, void *arg)
     }
 }
 
+/* The one domain there is, by its domid or as DOMID_SELF. */
+static bool is_self(domid_t domid)
+{
+    return domid == DOMID_SELF || domid == sim.domid;
+}
+
+/* What get_param and set_param check first: our own domain, a param that exists. */
+static long check_param(const struct xen_hvm_param *p)
+{
+    if (!is_self(p->domid))
+        return -ESRCH;
+    return p->index < HVM_NR_PARAMS ? 0 : -EINVAL;
+}
+
 long hypercall_hvm_op(unsigned int cmd, void *arg)
 {
     long rc;
@@ -598,17 +612,14 @@ long hypercall_hvm_op(unsigned int cmd, void *arg)
     struct xen_hvm_param *p = arg;
     switch (cmd) {
     case HVMOP_get_param:
-        if (p->domid != DOMID_SELF && p->domid != sim.domid)
-            return -ESRCH;
-        if (p->index >= HVM_NR_PARAMS)
-            return -EINVAL;
-        p->value = sim.params[p->index];
-        return 0;
+        rc = check_param(p);
+        if (!rc)
+            p->value = sim.params[p->index];
+        return rc;
     case HVMOP_set_param:
-        if (p->domid != DOMID_SELF && p->domid != sim.domid)
-            return -ESRCH;
-        if (p->index >= HVM_NR_PARAMS)
-            return -EINVAL;
+        rc = check_param(p);
+        if (rc)
+            return rc;
         /* A guest may set its callback; the ring params are the toolstack's. */
         if (p->index != HVM_PARAM_CALLBACK_IRQ)
             return -EPERM;
@@ -622,7 +633,7 @@ long hypercall_hvm_op(unsigned int cmd, void *arg)
 /* The guest's page becomes shared_info: it now shows what Xen holds. */
 static long map_shared_info(const struct xen_add_to_physmap *x)
 {
-    if (x->domid != DOMID_SELF && x->domid != sim.domid)
+    if (!is_self(x->domid))
         return -ESRCH;
     if (x->space != XENMAPSPACE_shared_info || x->idx != 0)
         return -EINVAL;
