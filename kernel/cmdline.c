@@ -23,6 +23,8 @@ int cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
     for (const char *p = cmdline; *p;) {
         while (is_space(*p))
             p++;
+        if (!*p)
+            break; /* trailing white space: no word, not an empty one */
         const char *word = p;
         while (*p && !is_space(*p))
             p++;

@@ -81,6 +81,25 @@ static void test_get_absent(void **state)
     assert_string_equal(val, "untouched");
 }
 
+/*
+ * White space at the end of the line is no word, not even an empty one: the
+ * empty key matches only words that start with '=' (found by fuzz_cmdline).
+ */
+static void test_get_trailing_space(void **state)
+{
+    char val[16];
+    (void)state;
+
+    assert_int_equal(cmdline_get("=5 =x a=1 ", "", val, sizeof(val)), 1);
+    assert_string_equal(val, "x");
+    strcpy(val, "untouched");
+    assert_int_equal(cmdline_get("a=1 \t\n", "", val, sizeof(val)), CMDLINE_NOT_FOUND);
+    assert_string_equal(val, "untouched");
+    /* Other keys were never affected. */
+    assert_int_equal(cmdline_get("k=1 ", "k", val, sizeof(val)), 1);
+    assert_string_equal(val, "1");
+}
+
 static void test_get_too_long(void **state)
 {
     char val[4] = "abc";
@@ -142,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_get, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_absent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_trailing_space, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_too_long, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_bad_values, setup, teardown),
