@@ -33,8 +33,16 @@ uint64_t arch_rdtsc(void);
  * The kernel runs with interrupts off.  arch_idle() enables them and halts
  * until one arrives (atomically: no wake-up is lost between the check a caller
  * made and the halt), lets the event upcall run, and disables them again.
+ *
+ * arch_idle_halt is the address of its halt instruction, arch_idle_woken the
+ * one right after it.  "sti; hlt" is atomic only because STI holds interrupts
+ * off for one more instruction, and a virtual CPU may lose that shadow across
+ * a VM exit (QEMU's TCG SVM does: the lab's Xen runs on it).  The upcall then
+ * lands on the halt before it runs, and would go back to halting with its
+ * wake-up spent; events_upcall_at() moves it past the halt instead.
  */
 void arch_idle(void);
+extern const char arch_idle_halt[], arch_idle_woken[];
 
 /*
  * Report a fatal error on every console and ask Xen to crash the domain (a

@@ -13,7 +13,7 @@ struct binding {
 /* Our page that Xen's shared_info replaces (XENMEM_add_to_physmap). */
 static struct shared_info shared_page __attribute__((aligned(4096)));
 static struct binding bindings[EVENTS_MAX_PORTS];
-static uint64_t upcall_count, spurious_count, bad_port_count;
+static uint64_t upcall_count, spurious_count, bad_port_count, halt_skips;
 
 struct shared_info *events_shared_info(void)
 {
@@ -151,6 +151,15 @@ void events_upcall(void)
     }
 }
 
+void events_upcall_at(uintptr_t *resume)
+{
+    events_upcall();
+    if (*resume == (uintptr_t)arch_idle_halt) {
+        *resume = (uintptr_t)arch_idle_woken;
+        halt_skips++;
+    }
+}
+
 uint64_t events_upcalls(void)
 {
     return upcall_count;
@@ -159,6 +168,11 @@ uint64_t events_upcalls(void)
 uint64_t events_spurious(void)
 {
     return spurious_count;
+}
+
+uint64_t events_halt_skips(void)
+{
+    return halt_skips;
 }
 
 uint64_t events_bad_ports(void)

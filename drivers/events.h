@@ -40,10 +40,18 @@ int events_notify(evtchn_port_t port);
 
 /* Called from the upcall vector (or the simulated Xen in host tests). */
 void events_upcall(void);
+/*
+ * The upcall vector's entry: events_upcall(), then, if *resume (where the
+ * interrupted code carries on) is arch_idle_halt, make it arch_idle_woken.
+ * Back on the halt, the CPU would sleep with this upcall's wake-up already
+ * consumed, until some later event: for a xenstore reply, its 5 s deadline.
+ */
+void events_upcall_at(uintptr_t *resume);
 
 /* Counters, for the log and for tests. */
 uint64_t events_upcalls(void);
 uint64_t events_spurious(void);
-uint64_t events_bad_ports(void); /* masks and unmasks ignored: port beyond the ABI */
+uint64_t events_bad_ports(void);  /* masks and unmasks ignored: port beyond the ABI */
+uint64_t events_halt_skips(void); /* upcalls that came before the idle halt (arch.h) */
 
 #endif

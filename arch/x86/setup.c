@@ -33,12 +33,6 @@ uint64_t arch_rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-void arch_idle(void)
-{
-    /* STI's one-instruction shadow makes "sti; hlt" atomic: no lost wake-up. */
-    __asm__ volatile("sti; hlt; cli" ::: "memory");
-}
-
 void panic(const char *fmt, ...)
 {
     char msg[PRINTK_LINE_MAX];

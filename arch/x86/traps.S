@@ -1,9 +1,10 @@
 /*
- * Interrupt entry points.  Exceptions save every register into a struct
- * trap_frame (arch/x86/traps.h) and call trap_handler(), which reports and
- * crashes the domain.  The event upcall saves the caller-saved registers,
- * calls events_upcall() and returns to whatever was interrupted (the kernel
- * only takes interrupts while halted in arch_idle()).
+ * Interrupt entry points and the idle halt.  Exceptions save every register
+ * into a struct trap_frame (arch/x86/traps.h) and call trap_handler(), which
+ * reports and crashes the domain.  The event upcall saves the caller-saved
+ * registers, calls events_upcall_at() with the address of the saved RIP
+ * (which it moves past the halt if the upcall came before the halt ran) and
+ * returns there (the kernel only takes interrupts in arch_idle()).
  */
 #include "arch/x86/idt.h"
 
@@ -88,7 +89,8 @@ event_upcall_entry:
     push %r10
     push %r11
     cld
-    call events_upcall
+    lea 72(%rsp), %rdi            /* the saved RIP, above the 9 registers */
+    call events_upcall_at
     pop %r11
     pop %r10
     pop %r9
@@ -99,6 +101,16 @@ event_upcall_entry:
     pop %rcx
     pop %rax
     iretq
+
+/* void arch_idle(void): STI's shadow covers the HLT, unless a virtual CPU loses it (arch.h). */
+    .globl arch_idle, arch_idle_halt, arch_idle_woken
+arch_idle:
+    sti
+arch_idle_halt:
+    hlt
+arch_idle_woken:
+    cli
+    ret
 
     .section .rodata
     .balign 8

@@ -89,6 +89,7 @@ static struct {
     struct failure failure;
 
     unsigned long idles, upcalls, stuck;
+    bool lose_sti_shadow;
 
     struct text_buf debug;
 
@@ -714,21 +715,39 @@ static void fire_timer(void)
         xen_sim_raise(port);
 }
 
+/* Stand-ins for the addresses of the kernel's idle halt and the instruction after it. */
+const char arch_idle_halt[1], arch_idle_woken[1];
+
+static bool upcall_deliverable(void)
+{
+    return upcall_pending() && xen_sim_callback_vector() >= 0;
+}
+
+/* "sti; hlt; cli", as the guest's upcall entry sees it. */
 void arch_idle(void)
 {
     bool woke = false;
+    uintptr_t at = (uintptr_t)arch_idle_halt;
 
     sim.idles++;
     xen_sim_run_backends();
-    if (!upcall_pending() && sim.timer_armed) {
+    /* Without STI's shadow, an upcall already pending comes before the halt runs. */
+    if (sim.lose_sti_shadow && upcall_deliverable()) {
+        sim.upcalls++;
+        events_upcall_at(&at);
+    }
+    if (at == (uintptr_t)arch_idle_woken)
+        woke = true;
+    else if (!upcall_pending() && sim.timer_armed) {
+        /* The halt runs: only a new event or the timer ends it. */
         fire_timer();
         woke = true;
     }
     /* Interrupts are on until the halt returns: the upcall may come again. */
-    for (int i = 0; i < MAX_UPCALLS_PER_IDLE && upcall_pending() && xen_sim_callback_vector() >= 0;
-         i++) {
+    for (int i = 0; i < MAX_UPCALLS_PER_IDLE && upcall_deliverable(); i++) {
+        uintptr_t after = (uintptr_t)arch_idle_woken;
         sim.upcalls++;
-        events_upcall();
+        events_upcall_at(&after);
         woke = true;
     }
 
@@ -741,6 +760,11 @@ void arch_idle(void)
                 XEN_SIM_STUCK_LIMIT);
         abort();
     }
+}
+
+void xen_sim_lose_sti_shadow(bool lose)
+{
+    sim.lose_sti_shadow = lose;
 }
 
 unsigned long xen_sim_idles(void)

@@ -22,9 +22,10 @@
  * backend (a fake xenconsoled, a fake xenstored) gets a turn; if no upcall
  * is pending and a one-shot timer is armed, the clock jumps to its deadline
  * and VIRQ_TIMER is raised; then, if an upcall is pending and the guest set
- * a callback vector (HVM_PARAM_CALLBACK_IRQ), events_upcall() runs as the
- * interrupt would.  A guest that idles again and again with nothing to wake
- * it would hang on real Xen; the sim aborts instead (XEN_SIM_STUCK_LIMIT).
+ * a callback vector (HVM_PARAM_CALLBACK_IRQ), events_upcall_at() runs as the
+ * interrupt would, resuming after the halt (but see xen_sim_lose_sti_shadow()).
+ * A guest that idles again and again with nothing to wake it would hang on
+ * real Xen; the sim aborts instead (XEN_SIM_STUCK_LIMIT).
  *
  * Backends also run synchronously when the guest sends on their port
  * (EVTCHNOP_send), and should notify the guest with xen_sim_raise().  They
@@ -146,7 +147,16 @@ unsigned long xen_sim_timer_fires(void);
 #define XEN_SIM_STUCK_LIMIT 100000 /* idles in a row with nothing to wake the guest */
 
 unsigned long xen_sim_idles(void);
-/* events_upcall() calls made by arch_idle(). */
+/*
+ * Model a virtual CPU that loses STI's one-instruction shadow (QEMU's TCG SVM,
+ * under the lab's Xen): an upcall pending when arch_idle() starts is then
+ * delivered before its halt instruction runs, through events_upcall_at() with
+ * arch_idle_halt as the resume address.  Unless the guest moves that past the
+ * halt, the halt then runs and sleeps until the next event or the one-shot
+ * timer.  Off after xen_sim_reset().
+ */
+void xen_sim_lose_sti_shadow(bool lose);
+/* Upcalls (events_upcall_at() calls) made by arch_idle(). */
 unsigned long xen_sim_upcalls(void);
 
 /* ---- Shutdown, suspend and resume --------------------------------------------- */

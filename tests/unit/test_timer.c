@@ -241,6 +241,44 @@ static void test_an_event_ends_the_wait_early(void **state)
     assert_int_equal(time_now_ns(), before);
 }
 
+/*
+ * The lab's lost wake-up: a virtual CPU without STI's shadow delivers the
+ * upcall of an event that arrives as the guest idles before the halt runs.
+ * Returning onto the halt would sleep until the timer (a xenstore reply's
+ * 5 s deadline); the upcall entry must resume past it instead.
+ */
+static void test_an_upcall_before_the_halt_still_ends_the_wait(void **state)
+{
+    (void)state;
+    wake_port = xen_sim_alloc_port();
+    wakes = 0;
+    assert_int_equal(events_bind(wake_port, count_wake, NULL), 0);
+    assert_int_equal(xen_sim_register_backend(XEN_SIM_ANY_PORT, waker, NULL), 0);
+    xen_sim_lose_sti_shadow(true);
+
+    uint64_t fired = timer_fired(), skips = events_halt_skips(), before = time_now_ns();
+    wait_for_event_until(before + 5 * NS_PER_S);
+    assert_int_equal(wakes, 1);
+    assert_int_equal(timer_fired(), fired);
+    assert_int_equal(time_now_ns(), before);
+    assert_int_equal(events_halt_skips(), skips + 1);
+}
+
+/* With the shadow kept, the upcall comes as the halt runs: nothing to skip. */
+static void test_an_upcall_during_the_halt_skips_nothing(void **state)
+{
+    (void)state;
+    wake_port = xen_sim_alloc_port();
+    wakes = 0;
+    assert_int_equal(events_bind(wake_port, count_wake, NULL), 0);
+    assert_int_equal(xen_sim_register_backend(XEN_SIM_ANY_PORT, waker, NULL), 0);
+
+    uint64_t skips = events_halt_skips();
+    wait_for_event_until(TIME_FOREVER);
+    assert_int_equal(wakes, 1);
+    assert_int_equal(events_halt_skips(), skips);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +294,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_wait_forever_stops_the_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_event_ends_the_wait_early, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_upcall_before_the_halt_still_ends_the_wait, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_an_upcall_during_the_halt_skips_nothing, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
