@@ -96,8 +96,8 @@ static void queue_event(struct xenstore *xs, const char *path, size_t path_len, 
                 return;
         }
         xs->events_dropped++;
-        printk("xenstore: watch event queue full: dropped event %s (token %s), %lu dropped so "
-               "far\n",
+        printk("test-vm: xenstore: watch event queue full: dropped event %s (token %s), "
+               "%lu dropped so far\n",
                path, token, xs->events_dropped);
         return;
     }
@@ -147,7 +147,7 @@ static void handle_watch_event(struct xenstore *xs)
     size_t path_len = strnlen(body, len);
 
     if (path_len == 0 || path_len >= len || path_len >= XENSTORE_PATH_MAX) {
-        printk("xenstore: protocol error: malformed watch event (len %zu, path len %zu); "
+        printk("test-vm: xenstore: protocol error: malformed watch event (len %zu, path len %zu); "
                "skipped\n",
                len, path_len);
         xs->protocol_errors++;
@@ -157,7 +157,8 @@ static void handle_watch_event(struct xenstore *xs)
     /* in_body is NUL-terminated after len, so strlen stays inside it. */
     size_t token_len = strlen(token);
     if (token_len >= XENSTORE_TOKEN_MAX) {
-        printk("xenstore: protocol error: watch event token of %zu bytes; skipped\n", token_len);
+        printk("test-vm: xenstore: protocol error: watch event token of %zu bytes; skipped\n",
+               token_len);
         xs->protocol_errors++;
         return;
     }
@@ -192,16 +193,16 @@ bool xenstore_dispatch_message(struct xenstore *xs)
         return false;
     }
     if (hdr->type != XS_ERROR && !is_request_type(hdr->type)) {
-        printk("xenstore: protocol error: message of unexpected type %u (req_id %u, len %u); "
-               "skipped\n",
+        printk("test-vm: xenstore: protocol error: message of unexpected type %u "
+               "(req_id %u, len %u); skipped\n",
                hdr->type, hdr->req_id, hdr->len);
         xs->protocol_errors++;
         return false;
     }
     if (!xs->awaiting_reply || hdr->req_id != xs->awaiting_req_id) {
         /* Typically the late reply to a request that timed out. */
-        printk("xenstore: skipped a reply (type %u req_id %u) no request waits for\n", hdr->type,
-               hdr->req_id);
+        printk("test-vm: xenstore: skipped a reply (type %u req_id %u) no request waits for\n",
+               hdr->type, hdr->req_id);
         return false;
     }
     xs->reply_ready = true;
@@ -266,10 +267,10 @@ static int send_message(struct xenstore *xs, const struct part *parts, size_t np
         sent += err ? 0 : parts[i].len;
     }
     if (err == -XS_EIO)
-        printk("xenstore: request ring indices are corrupt (cons %u prod %u)\n", xs->ring->req_cons,
-               xs->ring->req_prod);
+        printk("test-vm: xenstore: request ring indices are corrupt (cons %u prod %u)\n",
+               xs->ring->req_cons, xs->ring->req_prod);
     else if (err && sent > 0)
-        printk("xenstore: request ring stalled in the middle of a %zu-byte message: "
+        printk("test-vm: xenstore: request ring stalled in the middle of a %zu-byte message: "
                "the server is out of step from now on\n",
                total);
     return err;
@@ -315,7 +316,7 @@ static int request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_tx 
     }
     xs->awaiting_reply = false;
     if (err) {
-        printk("xenstore: request type %u req_id %u: %s\n", type, hdr.req_id,
+        printk("test-vm: xenstore: request type %u req_id %u: %s\n", type, hdr.req_id,
                xenstore_error_name(err));
         return err;
     }
@@ -326,7 +327,8 @@ static int request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_tx 
         return err;
     }
     if (xs->in_hdr.type != type) {
-        printk("xenstore: protocol error: reply of type %u to request type %u (req_id %u)\n",
+        printk("test-vm: xenstore: protocol error: reply of type %u to request type %u "
+               "(req_id %u)\n",
                xs->in_hdr.type, type, hdr.req_id);
         xs->protocol_errors++;
         reply_done(xs);
@@ -426,7 +428,7 @@ int xenstore_directory(struct xenstore *xs, xenstore_tx tx, const char *path, ch
     size_t n = xs->in_hdr.len;
     int count = 0;
     if (n > 0 && body[n - 1] != '\0') {
-        printk("xenstore: protocol error: directory %s: reply not NUL-terminated\n", path);
+        printk("test-vm: xenstore: protocol error: directory %s: reply not NUL-terminated\n", path);
         xs->protocol_errors++;
         err = -XS_EPROTO;
     } else if (n > len) {
@@ -465,7 +467,7 @@ int xenstore_transaction_start(struct xenstore *xs, xenstore_tx *tx)
     if (err)
         return err;
     if (!parse_tx_id(xs->in_body, xs->in_hdr.len, tx)) {
-        printk("xenstore: protocol error: transaction id \"%.*s\"\n", (int)xs->in_hdr.len,
+        printk("test-vm: xenstore: protocol error: transaction id \"%.*s\"\n", (int)xs->in_hdr.len,
                xs->in_body);
         xs->protocol_errors++;
         err = -XS_EPROTO;
@@ -499,7 +501,7 @@ int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx
         if (err != -XS_EAGAIN)
             return err;
     }
-    printk("xenstore: transaction still conflicting after %u tries\n", max_tries);
+    printk("test-vm: xenstore: transaction still conflicting after %u tries\n", max_tries);
     return -XS_EAGAIN;
 }
 
@@ -631,8 +633,8 @@ int xenstore_resume(struct xenstore *xs, struct xenstore_domain_interface *ring)
         int err = watch_request(xs, XS_WATCH, w);
         /* EEXIST: the suspend was cancelled and the old connection still has it. */
         if (err && err != -XS_EEXIST) {
-            printk("xenstore: resume: watch %s (token %s) not registered again: %s\n", w->path,
-                   w->token, xenstore_error_name(err));
+            printk("test-vm: xenstore: resume: watch %s (token %s) not registered again: %s\n",
+                   w->path, w->token, xenstore_error_name(err));
             if (!first_err)
                 first_err = err;
         }

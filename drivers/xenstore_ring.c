@@ -77,7 +77,7 @@ bool xenstore_ring_receive(struct xenstore *xs)
         if (avail == 0)
             break;
         if (avail > XENSTORE_RING_SIZE) {
-            printk("xenstore: protocol error: response ring indices cons %u prod %u; "
+            printk("test-vm: xenstore: protocol error: response ring indices cons %u prod %u; "
                    "skipping its content\n",
                    cons, prod);
             xs->protocol_errors++;
@@ -111,7 +111,7 @@ static bool header_is_sane(struct xenstore *xs)
 {
     if (xs->in_hdr.len <= XENSTORE_PAYLOAD_MAX)
         return true;
-    printk("xenstore: protocol error: message type %u req_id %u claims len %u > %u; "
+    printk("test-vm: xenstore: protocol error: message type %u req_id %u claims len %u > %u; "
            "dropping its header to resynchronise\n",
            xs->in_hdr.type, xs->in_hdr.req_id, xs->in_hdr.len, XENSTORE_PAYLOAD_MAX);
     xs->protocol_errors++;

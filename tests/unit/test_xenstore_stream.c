@@ -97,7 +97,7 @@ static void huge_length_is_a_protocol_error_and_the_next_reply_gets_through(void
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 4);
     assert_string_equal(buf, "fine");
     assert_int_equal(f->xs.protocol_errors, 1);
-    assert_true(log_capture_contains("protocol error"));
+    assert_true(log_capture_contains("test-vm: xenstore: protocol error"));
     assert_true(log_capture_contains("len 4294967295"));
 
     /* Just over the limit is as bad as far over it. */
