@@ -105,12 +105,14 @@ unit: $(UNIT_BINS)
 
 # ---- fuzzing (libFuzzer, clang), same sources again
 FUZZ_SECONDS ?= 60
+FUZZ_IGNORE := tests/fuzz/coverage-ignore.txt
 FZCFLAGS   := $(COMMON) -g -O1 -DHOST_BUILD -D_DEFAULT_SOURCE -DFUZZ_BUILD -Itests \
-              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -fsanitize-coverage-ignorelist=$(FUZZ_IGNORE)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
-$(B)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(SIM_SRCS) $(VERSION_H)
+$(B)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(SIM_SRCS) $(VERSION_H) $(FUZZ_IGNORE)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FZCFLAGS) $< $(PORTABLE_SRCS) $(SIM_SRCS) -o $@
 
