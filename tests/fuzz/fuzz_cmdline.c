@@ -1,0 +1,220 @@
+/*
+ * Fuzz the kernel command line parser (kernel/cmdline.c): the toolstack
+ * writes the command line (xl's `cmdline = "..."`), so it is host input.
+ *
+ * Input: [len] [key_len] [key...] [command line...]
+ *   len      the size of the buffer cmdline_get() fills (0..63)
+ *   key_len  how many of the following bytes are the key (0..31)
+ * Both strings end at their first NUL, if any, as a C string would.
+ *
+ * Checked, beyond "no crash" (each buffer is a heap block of exactly its
+ * size, so ASan sees any byte read or written past it):
+ *  - cmdline_get(), for the fuzzed key and for the kernel's own keys, agrees
+ *    with a reference model of the grammar in cmdline.h (words split at
+ *    white space; the last word that is `key` or starts `key=` wins);
+ *  - a value it returns is NUL-terminated within the buffer, its length is
+ *    the return value, and it holds no white space;
+ *  - CMDLINE_TOO_LONG leaves "" (when there is room for that), and
+ *    CMDLINE_NOT_FOUND leaves the buffer untouched;
+ *  - cmdline_control_config() sets every feature to a member of enum
+ *    control_feature, the one the model expects, returns the number of bad
+ *    values, and logs exactly one whole, printable "test-vm: cmdline:
+ *    error: " line for each.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/cmdline.h"
+#include "lib/printk.h"
+
+#define VAL_MAX 64
+#define KEY_MAX 32
+
+static void check(bool ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz_cmdline: property violated: %s\n", what);
+        abort();
+    }
+}
+
+/* ---- the kernel log: every message one whole, printable line */
+
+static unsigned int error_lines;
+
+static void sink(const char *s, size_t len, void *ctx)
+{
+    static const char prefix[] = "test-vm: cmdline: error: ";
+    (void)ctx;
+    check(len >= sizeof(prefix) && memcmp(s, prefix, sizeof(prefix) - 1) == 0,
+          "a log line starts with \"test-vm: cmdline: error: \"");
+    check(s[len - 1] == '\n', "a log line ends with a newline");
+    for (size_t i = 0; i + 1 < len; i++)
+        check(s[i] >= 0x20 && s[i] < 0x7f, "a log line is printable ASCII");
+    error_lines++;
+}
+
+/* ---- the reference model */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Where the value of key starts and how long it is, from the words of
+ * cmdline (maximal runs of non-space characters).  False if no word is key
+ * or starts with key followed by '='.
+ */
+static bool model_get(const char *cmdline, const char *key, const char **value, size_t *len)
+{
+    size_t key_len = strlen(key);
+    bool found = false;
+    size_t i = 0, n = strlen(cmdline);
+
+    while (i < n) {
+        if (is_space(cmdline[i])) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < n && !is_space(cmdline[i]))
+            i++;
+        const char *word = cmdline + start;
+        size_t word_len = i - start;
+        if (word_len == key_len && memcmp(word, key, key_len) == 0) {
+            found = true;
+            *value = word + word_len;
+            *len = 0;
+        } else if (word_len > key_len && memcmp(word, key, key_len) == 0 && word[key_len] == '=') {
+            found = true;
+            *value = word + key_len + 1;
+            *len = word_len - key_len - 1;
+        }
+    }
+    return found;
+}
+
+/* ---- the properties */
+
+static void check_get(const char *cmdline, const char *key, size_t len)
+{
+    /* Exactly len bytes: ASan catches a write past the end (malloc(0) included). */
+    char *val = malloc(len);
+    check(val != NULL, "malloc");
+    memset(val, 0xa5, len);
+
+    int r = cmdline_get(cmdline, key, val, len);
+    const char *want;
+    size_t want_len;
+    bool found = model_get(cmdline, key, &want, &want_len);
+
+    if (!found) {
+        check(r == CMDLINE_NOT_FOUND, "a key that is not there is CMDLINE_NOT_FOUND");
+        for (size_t i = 0; i < len; i++)
+            check((unsigned char)val[i] == 0xa5, "CMDLINE_NOT_FOUND leaves the buffer untouched");
+    } else if (want_len + 1 > len) {
+        check(r == CMDLINE_TOO_LONG, "a value that does not fit is CMDLINE_TOO_LONG");
+        check(len == 0 || val[0] == '\0', "CMDLINE_TOO_LONG leaves \"\"");
+    } else {
+        check(r >= 0 && (size_t)r == want_len, "the length returned is the value's");
+        check((size_t)r < len && val[r] == '\0', "the value is NUL-terminated in the buffer");
+        check(strlen(val) == (size_t)r, "the value's length matches the return");
+        check(memcmp(val, want, want_len) == 0, "the value is the last occurrence's");
+        for (int i = 0; i < r; i++)
+            check(!is_space(val[i]), "a value holds no white space");
+    }
+    free(val);
+}
+
+static enum control_feature model_feature(const char *cmdline, const char *key, int *bad)
+{
+    const char *v;
+    size_t n;
+
+    if (!model_get(cmdline, key, &v, &n))
+        return FEATURE_ON;
+    if (n == 1 && v[0] == '1')
+        return FEATURE_ON;
+    if (n == 1 && v[0] == '0')
+        return FEATURE_OFF;
+    if (n == 4 && memcmp(v, "omit", 4) == 0)
+        return FEATURE_OMIT;
+    ++*bad;
+    return FEATURE_ON;
+}
+
+static bool is_feature(enum control_feature f)
+{
+    return f == FEATURE_ON || f == FEATURE_OFF || f == FEATURE_OMIT;
+}
+
+static void check_config(const char *cmdline)
+{
+    struct control_config cfg;
+    int bad = 0;
+
+    memset(&cfg, 0x5a, sizeof(cfg)); /* not a member of the enum */
+    error_lines = 0;
+    int r = cmdline_control_config(cmdline, &cfg);
+
+    check(is_feature(cfg.feature_poweroff) && is_feature(cfg.feature_reboot) &&
+              is_feature(cfg.feature_suspend),
+          "every feature is a member of enum control_feature");
+    check(cfg.feature_poweroff == model_feature(cmdline, "feature-poweroff", &bad),
+          "feature-poweroff as the model says");
+    check(cfg.feature_reboot == model_feature(cmdline, "feature-reboot", &bad),
+          "feature-reboot as the model says");
+    check(cfg.feature_suspend == model_feature(cmdline, "feature-suspend", &bad),
+          "feature-suspend as the model says");
+    check(r == bad, "the return counts the bad values");
+    check(error_lines == (unsigned int)bad, "one error line per bad value");
+}
+
+/* A NUL-terminated copy in a heap block of exactly its size. */
+static char *copy_string(const uint8_t *data, size_t size)
+{
+    size_t n = strnlen((const char *)data, size);
+    char *s = malloc(n + 1);
+    check(s != NULL, "malloc");
+    memcpy(s, data, n);
+    s[n] = '\0';
+    return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool sink_added;
+    static const char *const kernel_keys[] = {"feature-poweroff", "feature-reboot",
+                                              "feature-suspend", "debug"};
+
+    if (!sink_added) {
+        check(printk_add_sink(sink, NULL) == 0, "a free printk sink");
+        sink_added = true;
+    }
+    if (size < 2)
+        return 0;
+
+    size_t len = data[0] % VAL_MAX;
+    size_t key_len = data[1] % KEY_MAX;
+    if (key_len > size - 2)
+        key_len = size - 2;
+    char *key = copy_string(data + 2, key_len);
+    char *cmdline = copy_string(data + 2 + key_len, size - 2 - key_len);
+
+    check(cmdline_get(NULL, key, NULL, 0) == CMDLINE_NOT_FOUND, "a NULL command line");
+    check_get(cmdline, key, len);
+    for (size_t i = 0; i < sizeof(kernel_keys) / sizeof(kernel_keys[0]); i++) {
+        check_get(cmdline, kernel_keys[i], len);
+        check_get(cmdline, kernel_keys[i], 16); /* parse_feature's buffer */
+    }
+    check_config(cmdline);
+
+    free(cmdline);
+    free(key);
+    return 0;
+}

@@ -1,0 +1,404 @@
+/*
+ * Fuzz the whole control interpreter (kernel/control*.c, kernel/status.c,
+ * kernel/command.c) with what a toolstack and a tester can write: the real
+ * xenstore client against the fake xenstored, a recording struct
+ * control_power, and the watch events handed over as the kernel's main loop
+ * does (as tests/unit/control_fixture.h sets it up).
+ *
+ * Input: records separated by NUL bytes (xenstore values are strings, so a
+ * value never holds one).  An empty record delivers the events queued so
+ * far.  Otherwise the record is [op] [value...], op being its first byte
+ * minus one:
+ *   bit 0     the key: control/shutdown (0) or control/testing (1)
+ *   bits 1-2  what the toolstack does: write the value (0, 1), remove the
+ *             key (2), write "" (3)
+ *   bit 3     defer: the VM does not run before the next record (writes pile
+ *             up, watch events fold or overflow the client's queue)
+ *   bits 4-5  what power->shutdown returns during this step: SHUTDOWN_suspend
+ *             1 (cancelled), 0 (resumed in a new domain), -22, 0; the other
+ *             reasons 0 ("still here"), 0, -22, -1
+ *   bits 6-7  0, 1: nothing more; 2: the write lands just before the VM's
+ *             next commit instead of now (the toolstack changes its mind
+ *             between the VM's read and its ack; now if a write is already
+ *             held back); 3: the VM's next request
+ *             of one type fails (bits 4-5: WRITE with EACCES, READ with EIO,
+ *             TRANSACTION_START with EQUOTA, TRANSACTION_END with EAGAIN)
+ * Values are cut to XENSTORE_PAYLOAD_MAX bytes; at most MAX_RECORDS records
+ * are used.  Each input starts from scratch: a new fake xenstored, the VM
+ * booted again (control_init, control_start), the harness state zeroed; the
+ * printk sink, registered once, keeps nothing between lines.  Nothing waits
+ * in real time: the fake's clock jumps to a deadline when no reply can come.
+ *
+ * Checked after every step the VM ran (and inside every power call):
+ *  - no sanitizer report, no leak, no transaction left open, both watches
+ *    registered, no request left half-done in the client;
+ *  - the events stop (the interpreter never loops on its own writes);
+ *  - data/test-vm/state is one of ready, pending, suspending, shutting-down
+ *    (ready or pending between steps, pending exactly when a command waits);
+ *  - data/test-vm/pending is "" or a command that command_parse() accepts,
+ *    an onshutdown one, the one the interpreter holds;
+ *  - last-action and last-suspend hold documented values;
+ *  - errors and commands never go down (in memory and in xenstore), and
+ *    xenstore shows what memory holds;
+ *  - every power call has a SHUTDOWN_* reason matching the action carried
+ *    out, and state is suspending or shutting-down when it comes;
+ *  - control/testing reads "" or is absent: every command is acked;
+ *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
+ * Checks of what xenstore shows are skipped once a request was made to fail
+ * (op bits 6-7 = 3): a failed write legitimately leaves a stale key.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/xenstore.h"
+#include "kernel/command.h"
+#include "kernel/control.h"
+#include "lib/printk.h"
+#include "sim/fake_xenstored.h"
+#include "sim/sim_xenstore.h"
+
+#define FIRST_DOMID 7
+#define MAX_RECORDS 32
+#define PUMP_MAX    10000
+
+enum toolstack_op { OP_WRITE, OP_RM, OP_WRITE_EMPTY };
+
+static struct {
+    struct fake_xenstored *fx;
+    struct ring_transport transport;
+    struct xenstore xs; /* ~80 KiB: static, not on the stack */
+    struct control control;
+    unsigned int next_domid;
+
+    int suspend_result, shutdown_result;
+    bool faults; /* a request was made to fail: xenstore may lag memory */
+
+    /* A toolstack write held back until the VM's next TRANSACTION_END. */
+    bool conflict_armed;
+    const char *conflict_path;
+    enum toolstack_op conflict_op;
+    char conflict_value[XENSTORE_PAYLOAD_MAX + 1];
+
+    unsigned long errors, commands;         /* last seen in memory */
+    unsigned long errors_key, commands_key; /* last seen in xenstore */
+} F;
+
+static char value[XENSTORE_PAYLOAD_MAX + 1];
+
+static void check(bool ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz_control: property violated: %s\n", what);
+        abort();
+    }
+}
+
+/* ---- the kernel log */
+
+static void sink(const char *s, size_t len, void *ctx)
+{
+    static const char prefix[] = "test-vm: ";
+    (void)ctx;
+
+    bool ok = len > sizeof(prefix) - 1 && memcmp(s, prefix, sizeof(prefix) - 1) == 0 &&
+              s[len - 1] == '\n';
+    for (size_t i = 0; ok && i + 1 < len; i++)
+        ok = s[i] >= 0x20 && s[i] < 0x7f;
+    if (!ok) {
+        fprintf(stderr, "fuzz_control: bad log line: \"");
+        for (size_t i = 0; i < len; i++)
+            fprintf(stderr, s[i] >= 0x20 && s[i] < 0x7f ? "%c" : "\\x%02x", (unsigned char)s[i]);
+        fprintf(stderr, "\"\n");
+        check(false, "every log line is \"test-vm: \", printable ASCII, \"\\n\"");
+    }
+}
+
+/* ---- the toolstack side */
+
+static void toolstack_do(const char *path, enum toolstack_op op, const char *v)
+{
+    int err;
+    if (op == OP_RM)
+        err = fxs_rm(F.fx, path) == -XS_EINVAL ? -XS_EINVAL : 0; /* absent is fine */
+    else
+        err = fxs_write(F.fx, path, op == OP_WRITE ? v : "");
+    check(err == 0, "the toolstack's write succeeds");
+}
+
+static bool conflict_hook(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                          const char *payload, void *ctx)
+{
+    (void)fx;
+    (void)payload;
+    (void)ctx;
+    if (req->type == XS_TRANSACTION_END && F.conflict_armed) {
+        F.conflict_armed = false;
+        toolstack_do(F.conflict_path, F.conflict_op, F.conflict_value);
+    }
+    return false; /* the server answers as usual */
+}
+
+/* ---- the power calls */
+
+static const char *reason_action(unsigned int reason, const char *action)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        return strcmp(action, "halt") == 0 ? "halt" : "poweroff";
+    case SHUTDOWN_reboot:
+        return "reboot";
+    case SHUTDOWN_suspend:
+        return "suspend";
+    case SHUTDOWN_crash:
+        return "crash";
+    default:
+        return NULL;
+    }
+}
+
+static int record_shutdown(void *ctx, unsigned int reason)
+{
+    (void)ctx;
+    const char *want = reason_action(reason, F.control.status.last_action);
+    check(want != NULL, "a power call has a SHUTDOWN_* reason");
+    check(strcmp(want, F.control.status.last_action) == 0,
+          "the power call's reason is the action carried out");
+
+    const char *state = fxs_read(F.fx, "data/test-vm/state");
+    const char *expected = reason == SHUTDOWN_suspend ? "suspending" : "shutting-down";
+    check(strcmp(F.control.status.state, expected) == 0, "state during a power call");
+    check(F.faults || (state && strcmp(state, expected) == 0),
+          "data/test-vm/state during a power call");
+
+    if (reason != SHUTDOWN_suspend)
+        return F.shutdown_result;
+    if (F.suspend_result == 0) {
+        /*
+         * A new domain, as control_fixture.h makes one: its xenstore directory
+         * has none of the guest's keys, and the old domain's is gone.
+         */
+        char old_home[32];
+        snprintf(old_home, sizeof(old_home), "/local/domain/%u", fxs_domid(F.fx));
+        fxs_set_domid(F.fx, F.next_domid++);
+        fxs_rm(F.fx, old_home);
+        fxs_rm(F.fx, "data");
+        fxs_rm(F.fx, "control");
+        int err = xenstore_resume(&F.xs, fxs_ring(F.fx));
+        check(F.faults || err == 0, "the watches are registered again after a resume");
+    }
+    return F.suspend_result;
+}
+
+/* ---- the checks */
+
+static bool is_one_of(const char *s, const char *const *list)
+{
+    for (; *list; list++) {
+        if (strcmp(s, *list) == 0)
+            return true;
+    }
+    return false;
+}
+
+static unsigned long number_key(const char *key, unsigned long *last_seen)
+{
+    const char *v = fxs_read(F.fx, key);
+    if (!v)
+        return *last_seen;
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    check(*v && !*end, "a counter key holds a number");
+    check(n >= *last_seen, "a counter key never goes down");
+    *last_seen = n;
+    return n;
+}
+
+static void check_state(void)
+{
+    static const char *const states[] = {"ready", "pending", "suspending", "shutting-down", NULL};
+    static const char *const actions[] = {"",      "poweroff", "halt",   "reboot",
+                                          "crash", "suspend",  "ignore", NULL};
+    static const char *const suspends[] = {"", "resumed", "cancelled", "failed", NULL};
+    static struct command cmd;
+    static char err[COMMAND_ERROR_MAX], text[COMMAND_TEXT_MAX];
+    const struct control *c = &F.control;
+
+    check(fxs_transaction_count(F.fx) == 0, "no transaction left open");
+    check(fxs_watch_count(F.fx) == 2, "both watches registered");
+    check(!F.xs.awaiting_reply && !F.xs.reply_ready, "no request left half-done");
+
+    /* Memory. */
+    check(strcmp(c->status.state, c->has_pending ? "pending" : "ready") == 0,
+          "state is pending exactly when a command waits");
+    check(c->status.errors >= F.errors, "errors never goes down");
+    check(c->status.commands >= F.commands, "commands never goes down");
+    F.errors = c->status.errors;
+    F.commands = c->status.commands;
+
+    /* Xenstore. */
+    const char *state = fxs_read(F.fx, "data/test-vm/state");
+    check(F.faults || state, "data/test-vm/state exists");
+    if (state)
+        check(is_one_of(state, states), "data/test-vm/state is a documented value");
+    check(F.faults || strcmp(state, c->status.state) == 0, "data/test-vm/state is current");
+
+    const char *pending = fxs_read(F.fx, "data/test-vm/pending");
+    check(F.faults || pending, "data/test-vm/pending exists");
+    if (pending && *pending) {
+        check(command_parse(pending, strlen(pending), &cmd, err, sizeof(err)) == 0,
+              "data/test-vm/pending parses");
+        check(cmd.when == COMMAND_WHEN_ONSHUTDOWN, "a pending command is an onshutdown one");
+    }
+    if (!F.faults) {
+        if (c->has_pending)
+            command_format(&c->pending, text, sizeof(text));
+        else
+            text[0] = '\0';
+        check(strcmp(pending, text) == 0, "data/test-vm/pending is the command held");
+    }
+
+    const char *last_action = fxs_read(F.fx, "data/test-vm/last-action");
+    if (last_action)
+        check(is_one_of(last_action, actions), "last-action is a documented value");
+    const char *last_suspend = fxs_read(F.fx, "data/test-vm/last-suspend");
+    if (last_suspend)
+        check(is_one_of(last_suspend, suspends), "last-suspend is a documented value");
+
+    unsigned long errors = number_key("data/test-vm/errors", &F.errors_key);
+    unsigned long commands = number_key("data/test-vm/commands", &F.commands_key);
+    if (!F.faults) {
+        check(errors == c->status.errors, "data/test-vm/errors is current");
+        check(commands == c->status.commands, "data/test-vm/commands is current");
+        const char *testing = fxs_read(F.fx, "control/testing");
+        check(!testing || !*testing, "every control/testing command is acked");
+    }
+}
+
+/* Hand every watch event to the interpreter, as the kernel's main loop does. */
+static void pump(void)
+{
+    struct xenstore_watch_event ev;
+
+    for (int i = 0; i < PUMP_MAX; i++) {
+        if (xenstore_next_watch_event(&F.xs, &ev))
+            control_handle_watch(&F.control, &ev);
+        else if (!fxs_run(F.fx))
+            return;
+    }
+    check(false, "the watch events stop");
+}
+
+static void deliver(void)
+{
+    pump();
+    check_state();
+}
+
+/* ---- one record */
+
+static void step(uint8_t op, const char *v)
+{
+    static const int suspend_results[] = {1, 0, -22, 0};
+    static const int shutdown_results[] = {0, 0, -22, -1};
+    static const struct {
+        enum xsd_sockmsg_type type;
+        const char *err;
+    } failures[] = {{XS_WRITE, "EACCES"},
+                    {XS_READ, "EIO"},
+                    {XS_TRANSACTION_START, "EQUOTA"},
+                    {XS_TRANSACTION_END, "EAGAIN"}};
+    static const enum toolstack_op ops[] = {OP_WRITE, OP_WRITE, OP_RM, OP_WRITE_EMPTY};
+
+    const char *path = op & 1 ? "control/testing" : "control/shutdown";
+    enum toolstack_op what = ops[(op >> 1) & 3];
+    bool defer = op & 8;
+    unsigned int outcome = (op >> 4) & 3;
+    unsigned int extra = op >> 6;
+
+    F.suspend_result = suspend_results[outcome];
+    F.shutdown_result = shutdown_results[outcome];
+    if (extra == 3) {
+        F.suspend_result = 1;
+        F.shutdown_result = 0;
+        fxs_fail_next(F.fx, failures[outcome].type, failures[outcome].err);
+        F.faults = true;
+    }
+    if (extra == 2 && !F.conflict_armed) {
+        F.conflict_armed = true;
+        F.conflict_path = path;
+        F.conflict_op = what;
+        strcpy(F.conflict_value, v);
+    } else {
+        toolstack_do(path, what, v);
+    }
+    if (!defer)
+        deliver();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool sink_added;
+
+    if (!sink_added) {
+        check(printk_add_sink(sink, NULL) == 0, "a free printk sink");
+        sink_added = true;
+    }
+
+    memset(&F, 0, sizeof(F));
+    F.next_domid = FIRST_DOMID + 1;
+    F.suspend_result = 1;
+    F.fx = sim_xenstore_client(FIRST_DOMID, &F.transport, &F.xs);
+    fxs_set_reply_hook(F.fx, conflict_hook, NULL);
+
+    struct control_config config = {FEATURE_ON, FEATURE_ON, FEATURE_ON};
+    struct control_power power = {record_shutdown, NULL};
+    control_init(&F.control, &F.xs, &power, &config);
+    check(control_start(&F.control) == 0, "the boot sequence succeeds");
+    deliver();
+
+    const uint8_t *p = data, *end = data + size;
+    for (int records = 0; p < end && records < MAX_RECORDS; records++) {
+        const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+        const uint8_t *rec_end = nul ? nul : end;
+        if (rec_end == p) {
+            deliver();
+        } else {
+            size_t n = (size_t)(rec_end - p - 1);
+            if (n > XENSTORE_PAYLOAD_MAX)
+                n = XENSTORE_PAYLOAD_MAX;
+            memcpy(value, p + 1, n);
+            value[n] = '\0';
+            step((uint8_t)(p[0] - 1), value);
+        }
+        if (!nul)
+            break;
+        p = nul + 1;
+    }
+
+    /* A write still held back lands now; then the VM catches up. */
+    if (F.conflict_armed) {
+        F.conflict_armed = false;
+        toolstack_do(F.conflict_path, F.conflict_op, F.conflict_value);
+    }
+    deliver();
+
+    fxs_destroy(F.fx);
+    F.fx = NULL;
+    return 0;
+}
+
+/*
+ * Every input allocates a lot in the fake xenstored (its transactions copy the
+ * whole store); recording 5 frames per allocation instead of 30 makes inputs
+ * about a quarter faster.  ASAN_OPTIONS=malloc_context_size=30 overrides it
+ * when a report needs the full allocation stack.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "malloc_context_size=5";
+}
