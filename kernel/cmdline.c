@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "kernel/quote.h"
+#include "lib/quote.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 

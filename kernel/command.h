@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "kernel/quote.h"
+#include "lib/quote.h"
 
 enum command_when {
     COMMAND_WHEN_NOW,        /* carry out the action at once */

@@ -4,7 +4,7 @@
  */
 #include "kernel/control_internal.h"
 
-#include "kernel/quote.h"
+#include "lib/quote.h"
 #include "kernel/status.h"
 #include "lib/printk.h"
 

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "kernel/quote.h"
+#include "lib/quote.h"
 #include "kernel/status.h"
 #include "lib/printk.h"
 #include "lib/string.h"

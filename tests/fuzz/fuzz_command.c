@@ -1,6 +1,6 @@
 /*
  * Fuzz the control/testing command parser (kernel/command.c) and the quoting
- * of untrusted values (kernel/quote.c).  Beyond "no crash": an error is one
+ * of untrusted values (lib/quote.c).  Beyond "no crash": an error is one
  * NUL-terminated line, an accepted command's normalised form parses back to
  * the same command, and quoted output for the console is printable ASCII.
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "kernel/command.h"
-#include "kernel/quote.h"
+#include "lib/quote.h"
 
 static void check(int ok)
 {

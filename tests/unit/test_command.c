@@ -1,6 +1,6 @@
 /*
- * The control/testing command parser (kernel/command.c) and the quoting of
- * untrusted strings it relies on (kernel/quote.c).
+ * The control/testing command parser (kernel/command.c).  The quoting of
+ * untrusted strings it relies on (lib/quote.c) is tested in test_quote.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "kernel/command.h"
-#include "kernel/quote.h"
 
 struct good_case {
     const char *json;
@@ -342,41 +341,13 @@ static void test_names(void **state)
     assert_string_equal(command_action_name((enum command_action)99), "?");
 }
 
-static void test_quote(void **state)
-{
-    char out[64];
-    (void)state;
-
-    assert_true(quote(out, sizeof(out), "a\"b\\c\n\t\r\x01\x7f\xc3\xa9", 12, QUOTE_LOG, 100));
-    assert_string_equal(out, "\"a\\\"b\\\\c\\n\\t\\r\\x01\\x7f\\xc3\\xa9\"");
-    assert_true(quote(out, sizeof(out), "a\"b\\c\n\x01\x7f\xc3\xa9", 10, QUOTE_JSON, 100));
-    assert_string_equal(out, "\"a\\\"b\\\\c\\n\\u0001\\u007f\xc3\xa9\"");
-    assert_true(quote(out, sizeof(out), "{\"a\":1}\n\xff", 9, QUOTE_BARE, 100));
-    assert_string_equal(out, "{\"a\":1}\\x0a\\xff");
-    assert_true(quote(out, sizeof(out), "", 0, QUOTE_LOG, 100));
-    assert_string_equal(out, "\"\"");
-
-    /* Cut at max, or when out is full, never inside an escape. */
-    assert_false(quote(out, sizeof(out), "abcdefgh", 8, QUOTE_LOG, 3));
-    assert_string_equal(out, "\"abc\"... (8 bytes)");
-    assert_false(quote(out, 40, "\x01\x01\x01\x01\x01", 5, QUOTE_LOG, 100));
-    assert_string_equal(out, "\"\\x01\\x01\"... (5 bytes)");
-    assert_false(quote(out, 10, "abc", 3, QUOTE_LOG, 100));
-    assert_string_equal(out, "");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_commands),
-        cmocka_unit_test(test_bad_commands),
-        cmocka_unit_test(test_ack_string_length),
-        cmocka_unit_test(test_near_xenstore_limit),
-        cmocka_unit_test(test_small_error_buffer),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_format_worst_case),
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_quote),
+        cmocka_unit_test(test_good_commands),      cmocka_unit_test(test_bad_commands),
+        cmocka_unit_test(test_ack_string_length),  cmocka_unit_test(test_near_xenstore_limit),
+        cmocka_unit_test(test_small_error_buffer), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_worst_case),  cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

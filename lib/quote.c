@@ -1,5 +1,5 @@
 /* Quoting untrusted strings for console lines and JSON: see quote.h. */
-#include "kernel/quote.h"
+#include "lib/quote.h"
 
 #include "lib/printk.h"
 

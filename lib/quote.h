@@ -6,8 +6,8 @@
  * line, and the normalised command we publish must be valid JSON, so every
  * such value goes through quote() first.
  */
-#ifndef KERNEL_QUOTE_H
-#define KERNEL_QUOTE_H
+#ifndef LIB_QUOTE_H
+#define LIB_QUOTE_H
 
 #include <stdbool.h>
 #include <stddef.h>
