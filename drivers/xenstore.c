@@ -11,7 +11,23 @@
 
 #include "drivers/xenstore_ring.h"
 #include "lib/printk.h"
+#include "lib/quote.h"
 #include "lib/string.h"
+
+/*
+ * Room for a path, token or reply in a console line.  Those bytes come from
+ * xenstored, or from callers that may have read them there, so they are shown
+ * through quote(): never a control byte, and cut short, so that the line
+ * stays one printable line (printk would cut a long one, newline and all).
+ */
+#define SHOWN_CHARS 100
+
+/* s[0..len) as shown in a console line: non-printable bytes as \xNN. */
+static const char *shown(char buf[SHOWN_CHARS], const char *s, size_t len)
+{
+    quote(buf, SHOWN_CHARS, s, len, QUOTE_BARE, SIZE_MAX);
+    return buf;
+}
 
 static const char *const error_names[XS_ERROR_COUNT] = {
     [XS_OK] = "OK",
@@ -95,10 +111,12 @@ static void queue_event(struct xenstore *xs, const char *path, size_t path_len, 
             if (strcmp(ev->path, path) == 0 && strcmp(ev->token, token) == 0)
                 return;
         }
+        char shown_path[SHOWN_CHARS], shown_token[SHOWN_CHARS];
         xs->events_dropped++;
         printk("test-vm: xenstore: watch event queue full: dropped event %s (token %s), "
                "%lu dropped so far\n",
-               path, token, xs->events_dropped);
+               shown(shown_path, path, path_len), shown(shown_token, token, token_len),
+               xs->events_dropped);
         return;
     }
     struct xenstore_watch_event *ev = queued(xs, xs->queue_len++);
@@ -428,7 +446,9 @@ int xenstore_directory(struct xenstore *xs, xenstore_tx tx, const char *path, ch
     size_t n = xs->in_hdr.len;
     int count = 0;
     if (n > 0 && body[n - 1] != '\0') {
-        printk("test-vm: xenstore: protocol error: directory %s: reply not NUL-terminated\n", path);
+        char shown_path[SHOWN_CHARS];
+        printk("test-vm: xenstore: protocol error: directory %s: reply not NUL-terminated\n",
+               shown(shown_path, path, strlen(path)));
         xs->protocol_errors++;
         err = -XS_EPROTO;
     } else if (n > len) {
@@ -467,8 +487,13 @@ int xenstore_transaction_start(struct xenstore *xs, xenstore_tx *tx)
     if (err)
         return err;
     if (!parse_tx_id(xs->in_body, xs->in_hdr.len, tx)) {
-        printk("test-vm: xenstore: protocol error: transaction id \"%.*s\"\n", (int)xs->in_hdr.len,
-               xs->in_body);
+        /* The whole reply but its final NUL, quoted: "12x", "1\x002", "\x1b[2J". */
+        size_t n = xs->in_hdr.len;
+        if (n > 0 && xs->in_body[n - 1] == '\0')
+            n--;
+        char shown_id[SHOWN_CHARS];
+        quote(shown_id, sizeof(shown_id), xs->in_body, n, QUOTE_LOG, SIZE_MAX);
+        printk("test-vm: xenstore: protocol error: transaction id %s\n", shown_id);
         xs->protocol_errors++;
         err = -XS_EPROTO;
     }
@@ -633,8 +658,10 @@ int xenstore_resume(struct xenstore *xs, struct xenstore_domain_interface *ring)
         int err = watch_request(xs, XS_WATCH, w);
         /* EEXIST: the suspend was cancelled and the old connection still has it. */
         if (err && err != -XS_EEXIST) {
+            char shown_path[SHOWN_CHARS], shown_token[SHOWN_CHARS];
             printk("test-vm: xenstore: resume: watch %s (token %s) not registered again: %s\n",
-                   w->path, w->token, xenstore_error_name(err));
+                   shown(shown_path, w->path, strlen(w->path)),
+                   shown(shown_token, w->token, strlen(w->token)), xenstore_error_name(err));
             if (!first_err)
                 first_err = err;
         }

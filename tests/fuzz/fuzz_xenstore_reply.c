@@ -14,17 +14,21 @@
  * clock jumps to the deadline, so requests time out at once.  Request ids
  * are 1, 2, 3, ... so a seed can hold well-formed replies.
  *
- * Checked: no sanitizer report, and after every call the client's state is
+ * Checked: no sanitizer report, after every call the client's state is
  * consistent (queue bounds, NUL-terminated events, no reply left pending,
- * errors in range).
+ * errors in range), and every line the client logs is one whole console
+ * line: "test-vm: ", printable ASCII, "\n" (bytes from the server are shown
+ * quoted, never raw).
  */
 #define _POSIX_C_SOURCE 200809L /* strnlen */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "drivers/xenstore.h"
+#include "lib/printk.h"
 
 #define HEADER_LEN 10
 
@@ -36,6 +40,25 @@ struct fuzz_server {
     bool corrupt_pending;
     uint64_t clock;
 };
+
+/* Every printk is one whole line: "test-vm: ", printable ASCII, one "\n". */
+static void log_sink(const char *s, size_t len, void *ctx)
+{
+    static const char prefix[] = "test-vm: ";
+    (void)ctx;
+
+    bool ok = len > sizeof(prefix) - 1 && memcmp(s, prefix, sizeof(prefix) - 1) == 0 &&
+              s[len - 1] == '\n';
+    for (size_t i = 0; ok && i + 1 < len; i++)
+        ok = s[i] >= 0x20 && s[i] < 0x7f;
+    if (!ok) {
+        fprintf(stderr, "fuzz_xenstore_reply: bad log line: \"");
+        for (size_t i = 0; i < len; i++)
+            fprintf(stderr, s[i] >= 0x20 && s[i] < 0x7f ? "%c" : "\\x%02x", (unsigned char)s[i]);
+        fprintf(stderr, "\"\n");
+        abort();
+    }
+}
 
 static void server_notify(void *ctx)
 {
@@ -177,8 +200,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < HEADER_LEN)
         return 0;
-    if (!ring)
+    if (!ring) {
         ring = aligned_alloc(4096, 4096);
+        if (printk_add_sink(log_sink, NULL) != 0)
+            abort();
+    }
     memset(ring, 0, 4096);
 
     struct fuzz_server server = {

@@ -268,6 +268,72 @@ static void full_response_ring_is_drained_and_the_server_kicked(void **state)
     assert_int_equal(f->xs.events_dropped, 0);
 }
 
+/* Every captured line is "test-vm: ", printable ASCII, "\n". */
+static void assert_log_lines_printable(void)
+{
+    const char *log = log_capture_text();
+    size_t len = log_capture_len();
+    size_t start = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (log[i] == '\n') {
+            assert_true(i - start > strlen("test-vm: "));
+            assert_memory_equal(log + start, "test-vm: ", strlen("test-vm: "));
+            start = i + 1;
+        } else if (log[i] < 0x20 || log[i] >= 0x7f) {
+            fail_msg("byte 0x%02x at %zu in the log", (unsigned char)log[i], i);
+        }
+    }
+    assert_int_equal(start, len);
+}
+
+static void bytes_from_the_server_are_logged_quoted(void **state)
+{
+    struct fixture *f = *state;
+    struct canned canned;
+    char buf[16], path[32];
+    xenstore_tx tx;
+
+    /* A transaction id with an escape sequence and a newline in it. */
+    fxs_set_reply_hook(f->fx, answer_with_canned, &canned);
+    canned = (struct canned){0, "1\x1b[2J\n2\"\\", 10};
+    assert_int_equal(xenstore_transaction_start(&f->xs, &tx), -XS_EPROTO);
+    assert_true(log_capture_contains("test-vm: xenstore: protocol error: transaction id "
+                                     "\"1\\x1b[2J\\n2\\\"\\\\\"\n"));
+    /* A long one is cut, and the line still ends with its newline. */
+    char *junk = malloc(3000);
+    assert_non_null(junk);
+    memset(junk, '\x07', 3000);
+    canned = (struct canned){0, junk, 3000};
+    assert_int_equal(xenstore_transaction_start(&f->xs, &tx), -XS_EPROTO);
+    free(junk);
+    assert_true(log_capture_contains("\\x07\"... (3000 bytes)\n"));
+
+    /* A directory listing without its final NUL names the path it was for. */
+    canned = (struct canned){0, "a\0b", 3};
+    assert_int_equal(xenstore_directory(&f->xs, 0, "data/\x1b]0;x\x07", buf, sizeof(buf)),
+                     -XS_EPROTO);
+    assert_true(log_capture_contains("test-vm: xenstore: protocol error: directory "
+                                     "data/\\x1b]0;x\\x07: reply not NUL-terminated\n"));
+    fxs_set_reply_hook(f->fx, NULL, NULL);
+
+    /* A watch event dropped from a full queue, its path full of control bytes. */
+    assert_int_equal(xenstore_watch(&f->xs, "data", "d"), 0);
+    expect_event(f, "data", "d");
+    for (int i = 0; i < XENSTORE_WATCH_QUEUE; i++) {
+        int n = snprintf(path, sizeof(path), "data/k%d%cd", i, '\0');
+        fxs_inject_message(f->fx, XS_WATCH_EVENT, 0, path, (size_t)n + 1);
+    }
+    fxs_inject_message(f->fx, XS_WATCH_EVENT, 0, "data/\x1b[31mred\r\nx\0d", 19);
+    assert_int_equal(xenstore_read(&f->xs, 0, "domid", buf, sizeof(buf)), 1);
+    assert_int_equal(f->xs.events_dropped, 1);
+    assert_true(log_capture_contains("test-vm: xenstore: watch event queue full: dropped event "
+                                     "data/\\x1b[31mred\\x0d\\x0ax (token d), 1 dropped so far\n"));
+
+    assert_int_equal(f->xs.protocol_errors, 3);
+    assert_log_lines_printable();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +350,7 @@ int main(void)
         TEST(corrupt_response_indices_are_survived),
         TEST(corrupt_request_indices_fail_the_request),
         TEST(full_response_ring_is_drained_and_the_server_kicked),
+        TEST(bytes_from_the_server_are_logged_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
