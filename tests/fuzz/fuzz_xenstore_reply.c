@@ -29,6 +29,7 @@
 
 #include "drivers/xenstore.h"
 #include "lib/printk.h"
+#include "sim/log_capture.h"
 
 #define HEADER_LEN 10
 
@@ -40,25 +41,6 @@ struct fuzz_server {
     bool corrupt_pending;
     uint64_t clock;
 };
-
-/* Every printk is one whole line: "test-vm: ", printable ASCII, one "\n". */
-static void log_sink(const char *s, size_t len, void *ctx)
-{
-    static const char prefix[] = "test-vm: ";
-    (void)ctx;
-
-    bool ok = len > sizeof(prefix) - 1 && memcmp(s, prefix, sizeof(prefix) - 1) == 0 &&
-              s[len - 1] == '\n';
-    for (size_t i = 0; ok && i + 1 < len; i++)
-        ok = s[i] >= 0x20 && s[i] < 0x7f;
-    if (!ok) {
-        fprintf(stderr, "fuzz_xenstore_reply: bad log line: \"");
-        for (size_t i = 0; i < len; i++)
-            fprintf(stderr, s[i] >= 0x20 && s[i] < 0x7f ? "%c" : "\\x%02x", (unsigned char)s[i]);
-        fprintf(stderr, "\"\n");
-        abort();
-    }
-}
 
 static void server_notify(void *ctx)
 {
@@ -202,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (!ring) {
         ring = aligned_alloc(4096, 4096);
-        if (printk_add_sink(log_sink, NULL) != 0)
+        if (printk_add_sink(log_line_check_sink, (void *)"fuzz_xenstore_reply") != 0)
             abort();
     }
     memset(ring, 0, 4096);

@@ -66,3 +66,33 @@ size_t log_capture_count(const char *needle)
         n++;
     return n;
 }
+
+static bool printable(char c)
+{
+    return c >= 0x20 && c < 0x7f;
+}
+
+bool log_line_is_whole(const char *s, size_t len)
+{
+    static const char prefix[] = "test-vm: ";
+    if (len <= sizeof(prefix) - 1 || memcmp(s, prefix, sizeof(prefix) - 1) != 0 ||
+        s[len - 1] != '\n')
+        return false;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (!printable(s[i]))
+            return false;
+    }
+    return true;
+}
+
+void log_line_check_sink(const char *s, size_t len, void *ctx)
+{
+    if (log_line_is_whole(s, len))
+        return;
+    fprintf(stderr, "%s: bad log line (not \"test-vm: \", printable ASCII, \"\\n\"): \"",
+            ctx ? (const char *)ctx : "log");
+    for (size_t i = 0; i < len; i++)
+        fprintf(stderr, printable(s[i]) ? "%c" : "\\x%02x", (unsigned char)s[i]);
+    fprintf(stderr, "\"\n");
+    abort();
+}

@@ -24,4 +24,17 @@ bool log_capture_contains(const char *needle);
 /* Non-overlapping occurrences of needle. */
 size_t log_capture_count(const char *needle);
 
+/*
+ * True if s[0..len) is one whole kernel log line, as every printk must be:
+ * "test-vm: ", printable ASCII, and a single "\n" at the end.
+ */
+bool log_line_is_whole(const char *s, size_t len);
+
+/*
+ * A printk sink for fuzz targets: on a message that is not one whole line it
+ * prints the message (non-printable bytes as \xNN), prefixed with the name
+ * given as ctx (a const char *), and aborts.
+ */
+void log_line_check_sink(const char *s, size_t len, void *ctx);
+
 #endif
