@@ -24,7 +24,8 @@ int timer_init(void);
 
 /*
  * Sleep until an event arrives or deadline_ns passes, whichever is first
- * (TIME_FOREVER: no deadline).
+ * (TIME_FOREVER: no deadline).  An NMI may also end it early; it is
+ * reported (nmi_report()) before this returns.
  */
 void wait_for_event_until(uint64_t deadline_ns);
 

@@ -21,7 +21,9 @@ struct idt_ptr {
 #define IDT_INTERRUPT_GATE 0x8e /* present, ring 0, 64-bit interrupt gate */
 
 extern const uint64_t exception_entries[32];
-extern char event_upcall_entry[];
+extern char event_upcall_entry[], nmi_entry[];
+
+#define NMI_VECTOR 2
 
 static struct idt_entry idt[256];
 
@@ -40,6 +42,8 @@ void idt_init(void)
 {
     for (unsigned int v = 0; v < 32; v++)
         set_gate(v, exception_entries[v]);
+    /* Not an error: nmi_entry (traps.S) counts it and returns, as Linux carries on. */
+    set_gate(NMI_VECTOR, (uint64_t)(uintptr_t)nmi_entry);
     set_gate(EVENT_UPCALL_VECTOR, (uint64_t)(uintptr_t)event_upcall_entry);
 
     struct idt_ptr ptr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};

@@ -5,7 +5,7 @@
 #define EVENT_UPCALL_VECTOR 0xf3
 
 #ifndef __ASSEMBLY__
-/* Install exception handlers for vectors 0-31 and the event upcall. */
+/* Install exception handlers for vectors 0-31 (2, the NMI, is not fatal) and the event upcall. */
 void idt_init(void);
 #endif
 

@@ -5,6 +5,9 @@
  * registers, calls events_upcall_at() with the address of the saved RIP
  * (which it moves past the halt if the upcall came before the halt ran) and
  * returns there (the kernel only takes interrupts in arch_idle()).
+ *
+ * An NMI (vector 2, `xl trigger DOM nmi`) is not an error: nmi_entry counts
+ * it and returns (arch.h, arch_nmi_count()); the idle path reports it.
  */
 #include "arch/x86/idt.h"
 
@@ -77,6 +80,36 @@ exception_common:
     hlt
     jmp 1b
 
+/*
+ * The NMI handler.  An NMI comes at any time, interrupts off or not, in the
+ * middle of any code (a printk, the upcall, a trap handler), so it touches
+ * nothing that code uses: it counts, and if it landed in arch_idle before the
+ * halt it resumes after it instead (so arch_idle returns and the NMI is
+ * reported at once rather than at the next event).  It runs on the stack it
+ * interrupted, without an IST stack: the kernel never leaves ring 0 and has
+ * no SYSCALL, so that stack is always a good one, and a nested NMI (none can
+ * come before our iretq: the CPU blocks NMIs until the next IRET, and nothing
+ * here faults or returns early) could not overwrite our frame.  The iretq
+ * restores RFLAGS, so the flags cmp changes need no saving.
+ */
+    .globl nmi_entry
+nmi_entry:
+    incq nmi_count(%rip)          /* one instruction: nothing can see half of it */
+    push %rax
+    push %rcx
+    mov 16(%rsp), %rax            /* the interrupted RIP, above the 2 registers */
+    lea arch_idle(%rip), %rcx
+    cmp %rcx, %rax
+    jb 1f
+    lea arch_idle_woken(%rip), %rcx
+    cmp %rcx, %rax
+    jae 1f
+    lea arch_idle_nmi(%rip), %rax
+    mov %rax, 16(%rsp)
+1:  pop %rcx
+    pop %rax
+    iretq
+
     .globl event_upcall_entry
 event_upcall_entry:
     push %rax
@@ -102,15 +135,36 @@ event_upcall_entry:
     pop %rax
     iretq
 
-/* void arch_idle(void): STI's shadow covers the HLT, unless a virtual CPU loses it (arch.h). */
+/*
+ * void arch_idle(void): STI's shadow covers the HLT, unless a virtual CPU
+ * loses it (arch.h).  An NMI not yet seen here returns at once instead of
+ * halting; nmi_entry sends one that lands before the halt to arch_idle_nmi.
+ * Either way each NMI ends at most one idle early.
+ */
     .globl arch_idle, arch_idle_halt, arch_idle_woken
 arch_idle:
+    mov nmi_count(%rip), %rax
+    cmp nmi_idle_seen(%rip), %rax
+    jne arch_idle_nmi
     sti
 arch_idle_halt:
     hlt
 arch_idle_woken:
     cli
     ret
+arch_idle_nmi:
+    cli
+    mov nmi_count(%rip), %rax
+    mov %rax, nmi_idle_seen(%rip)
+    ret
+
+    .section .bss
+    .balign 8
+    .globl nmi_count
+nmi_count:                        /* NMIs received: arch_nmi_count() */
+    .skip 8
+nmi_idle_seen:                    /* nmi_count when arch_idle last returned for an NMI */
+    .skip 8
 
     .section .rodata
     .balign 8

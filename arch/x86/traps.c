@@ -1,4 +1,7 @@
-/* Unexpected exceptions: report everything a developer needs, then crash. */
+/*
+ * Unexpected exceptions: report everything a developer needs, then crash.
+ * (The NMI, vector 2, does not come here: see nmi_entry in traps.S.)
+ */
 #include "arch/x86/traps.h"
 #include "arch/arch.h"
 #include "arch/x86/cpu.h"
@@ -28,6 +31,13 @@ static const char *const exception_names[32] = {
     "#VE virtualization",
     "#CP control protection",
 };
+
+extern volatile uint64_t nmi_count; /* traps.S */
+
+unsigned long arch_nmi_count(void)
+{
+    return (unsigned long)__atomic_load_n(&nmi_count, __ATOMIC_RELAXED);
+}
 
 void trap_handler(struct trap_frame *f)
 {

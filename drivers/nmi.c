@@ -1,0 +1,18 @@
+/* Reporting NMIs the arch handler counted: see nmi.h. */
+#include "drivers/nmi.h"
+
+#include "arch/arch.h"
+#include "lib/log.h"
+
+static unsigned long reported;
+
+unsigned long nmi_report(void)
+{
+    unsigned long count = arch_nmi_count();
+    /* One line however many came: an NMI storm cannot flood the console. */
+    if (count != reported) {
+        log_info("nmi", "received (%lu so far)", count);
+        reported = count;
+    }
+    return count;
+}
