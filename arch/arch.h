@@ -68,4 +68,10 @@ static inline uint64_t arch_ptr_to_pfn(const void *p)
     return (uint64_t)(uintptr_t)p >> 12;
 }
 
+/* A guest-physical address (below 4 GiB in the kernel), e.g. from start_info. */
+static inline const void *arch_paddr_to_ptr(uint64_t paddr)
+{
+    return (const void *)(uintptr_t)paddr;
+}
+
 #endif

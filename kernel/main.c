@@ -7,6 +7,7 @@
 #include "arch/arch.h"
 #include "arch/x86/idt.h"
 #include "drivers/timer.h"
+#include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
 #include "kernel/control.h"
 #include "kernel/devices.h"
@@ -28,24 +29,6 @@ static void print_banner(void)
            extra);
 }
 
-static void print_start_info(const struct hvm_start_info *si, const char *cmdline)
-{
-    printk("test-vm: start_info version %u, flags 0x%x, command line \"%s\"\n", si->version,
-           si->flags, cmdline);
-    if (si->version < 1 || !si->memmap_paddr) {
-        printk("test-vm: memory: no memory map in start_info\n");
-        return;
-    }
-    const struct hvm_memmap_table_entry *map = (const void *)(uintptr_t)si->memmap_paddr;
-    uint64_t ram = 0;
-    for (uint32_t i = 0; i < si->memmap_entries; i++) {
-        if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
-            ram += map[i].size;
-    }
-    printk("test-vm: memory: %lu KiB of RAM in %u memory map entries\n",
-           (unsigned long)(ram / 1024), si->memmap_entries);
-}
-
 /* debug=fault: touch unmapped memory, to show what a fatal trap looks like. */
 static void maybe_fault(const char *cmdline)
 {
@@ -58,17 +41,13 @@ static void maybe_fault(const char *cmdline)
 
 void kernel_main(const struct hvm_start_info *si)
 {
-    static char cmdline[1024];
-    if (si->cmdline_paddr) {
-        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
-        size_t n = strnlen(src, sizeof(cmdline) - 1);
-        memcpy(cmdline, src, n);
-        cmdline[n] = '\0';
-    }
+    static struct boot_info boot;
+    boot_info_read(&boot, si);
+    const char *cmdline = boot.cmdline;
 
     print_banner();
-    print_start_info(si, cmdline);
-    if (si->flags & SIF_INITDOMAIN)
+    boot_info_log(&boot);
+    if (boot.dom0)
         panic("test-vm: FATAL: started as dom0; this kernel is a domU test VM\n");
 
     if (devices_bring_up(&devices, EVENT_UPCALL_VECTOR))

@@ -9,7 +9,7 @@
 const char *log_vformat(char *buf, size_t size, const char *where, bool error, const char *fmt,
                         va_list ap)
 {
-    int n = fmt_snprintf(buf, size, "%s: %s", where, error ? "error: " : "");
+    int n = where ? fmt_snprintf(buf, size, "%s: %s", where, error ? "error: " : "") : 0;
     if (n >= 0 && (size_t)n < size)
         fmt_vsnprintf(buf + n, size - (size_t)n, fmt, ap);
     printk("test-vm: %.*s\n", (int)(LOG_MESSAGE_MAX - 1), buf);
@@ -44,5 +44,13 @@ void log_error(const char *where, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     log_line(where, true, fmt, ap);
+    va_end(ap);
+}
+
+void log_plain(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_line(NULL, false, fmt, ap);
     va_end(ap);
 }

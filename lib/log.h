@@ -22,9 +22,16 @@ void log_info(const char *where, const char *fmt, ...) __attribute__((format(pri
 void log_error(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * Format "<where>: [error: ]<message>" into buf (the line without its
- * "test-vm: " and newline: what data/test-vm/last-error holds) and log it as
- * one line.  Returns buf.
+ * "test-vm: <message>", for the few lines that name no part of the VM (the
+ * start_info summary, the CPU bring-up, a fatal trap's register dump); also
+ * always one whole line.
+ */
+void log_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Format "<where>: [error: ]<message>" (just "<message>" if where is NULL) into buf (the line
+ * without its "test-vm: " and newline: what data/test-vm/last-error holds) and log it as one line.
+ * Returns buf.
  */
 const char *log_vformat(char *buf, size_t size, const char *where, bool error, const char *fmt,
                         va_list ap) __attribute__((format(printf, 5, 0)));

@@ -31,6 +31,24 @@ static void test_forms(void **state)
     log_capture_stop();
 }
 
+/* A line that names no part of the VM: the same, less the "<where>: ". */
+static void test_plain_form(void **state)
+{
+    char big[2 * PRINTK_LINE_MAX];
+    (void)state;
+    memset(big, 'y', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+
+    log_capture_start();
+    log_plain("start_info version %u", 1u);
+    assert_string_equal(log_capture_text(), "test-vm: start_info version 1\n");
+    log_capture_clear();
+    log_plain("%s", big);
+    assert_true(log_line_is_whole(log_capture_text(), log_capture_len()));
+    assert_int_equal(log_capture_len(), PRINTK_LINE_MAX - 1);
+    log_capture_stop();
+}
+
 /* A message longer than a line is cut, but the line keeps its newline. */
 static void test_long_message_stays_one_line(void **state)
 {
@@ -50,6 +68,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_plain_form),
         cmocka_unit_test(test_long_message_stays_one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
