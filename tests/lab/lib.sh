@@ -20,8 +20,11 @@
 #                          type="pvh" kernel=$LAB_KERNEL memory=4 vcpus=1 and
 #                          on_poweroff/on_reboot/on_crash="preserve" (a domain that
 #                          shut down stays, with its reason).  key=value adds or
-#                          replaces a line; values are quoted unless they are a
-#                          number or start with [ or ".  E.g. cmdline="debug=fault".
+#                          replaces a line; a value is written as an xl string
+#                          (in double quotes, with \ and " escaped as \\ and \")
+#                          unless it is a number or a list (starts with [).  A
+#                          value with a control character (a newline...) fails.
+#                          E.g. cmdline="debug=fault", cmdline='say="hi"'.
 #   vm_domid NAME          print the domid (status 1 if there is no such domain)
 #   vm_destroy NAME        xl destroy (no error if already gone)
 #   vm_state NAME          print xl's state flags, e.g. "-b----" or "---sc-"
@@ -96,6 +99,12 @@ pass() {
 lab_deadline() { echo $(($(lab_now_ms) + ${1:-$LAB_WAIT} * 1000)); }
 lab_before() { [ "$(lab_now_ms)" -lt "$1" ]; }
 
+# Internal: VALUE as an xl config string: "...", with \ and " escaped (xl's
+# parser, libxlu_cfg.c, undoes \\ and \").
+lab_xl_string() {
+    printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
+}
+
 vm_create() {
     _name=$1
     shift
@@ -104,14 +113,22 @@ vm_create() {
     for _kv in "$@"; do
         _k=${_kv%%=*}
         _v=${_kv#*=}
-        case $_v in
-        '' | *[!0-9]* ) case $_v in \[* | \"*) ;; *) _v="\"$_v\"" ;; esac ;;
+        case $_kv in
+        [A-Za-z_]*=*) case $_k in *[!A-Za-z0-9_]*) _kv= ;; esac ;;
+        *) _kv= ;;
         esac
-        echo "$_k = $_v" >>"$_cfg"
+        [ -n "$_kv" ] || fail "expected vm_create $_name key=value arguments (key: letters, digits, _), saw \"$_k\""
+        case $_k$_v in
+        *[[:cntrl:]]*) fail "expected vm_create $_name $_k=... without control characters (xl config lines), saw one" ;;
+        esac
+        case $_v in
+        '' | *[!0-9]*) case $_v in \[*) ;; *) _v=$(lab_xl_string "$_v") ;; esac ;;
+        esac
+        printf '%s = %s\n' "$_k" "$_v" >>"$_cfg"
     done
-    for _kv in name="\"$_name\"" type='"pvh"' kernel="\"$LAB_KERNEL\"" memory=4 vcpus=1 \
+    for _kv in name="$(lab_xl_string "$_name")" type='"pvh"' kernel="$(lab_xl_string "$LAB_KERNEL")" memory=4 vcpus=1 \
         on_poweroff='"preserve"' on_reboot='"preserve"' on_crash='"preserve"'; do
-        grep -q "^${_kv%%=*} =" "$_cfg" || echo "${_kv%%=*} = ${_kv#*=}" >>"$_cfg"
+        grep -q "^${_kv%%=*} =" "$_cfg" || printf '%s = %s\n' "${_kv%%=*}" "${_kv#*=}" >>"$_cfg"
     done
     _t=$(lab_now_ms)
     if ! xl create "$_cfg" >"$_name.xl-create.log" 2>&1; then

@@ -42,10 +42,17 @@ figure "dom0: one xenstore-write + one xenstore-read (mean of $ROUNDS)" "$tools 
 t0=$(lab_now_ms)
 first=0 reads=0 i=0
 while [ $i -lt "$ROUNDS" ]; do
-    want=$(($(xenstore-read "$count") + 1))
+    want=$(($(lab_counter vm commands) + 1))
     xenstore-write "$key" '{"when":"now","action":"ignore"}'
     n=0
-    while [ "$(xenstore-read "$count")" != "$want" ]; do n=$((n + 1)); done
+    # Bounded: the deadline is checked every 16 reads, to keep the figure a
+    # measure of the reads themselves.
+    end=$(lab_deadline)
+    while [ "$(xenstore-read "$count" 2>/dev/null)" != "$want" ]; do
+        n=$((n + 1))
+        [ $((n % 16)) != 0 ] || lab_before "$end" ||
+            fail "expected the VM to count command $want within ${LAB_WAIT}s, saw $count = \"$(xenstore-read "$count" 2>/dev/null)\" after $n reads"
+    done
     [ $n -eq 0 ] && first=$((first + 1))
     [ $n -eq 0 ] || log "round $i: counted after $n extra reads"
     reads=$((reads + n + 1))

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2012 # check conditions are eval'd strings; ls for messages
+# tools/lab/run's output folder and scenario names against hostile input,
+# run against the fake QEMU (fake-dom0/), which runs the real dom0-main and
+# so the real serial markers and splitter.
+# shellcheck source=tests/host/lib.bash
+. "$(dirname "$0")/lib.bash"
+
+# --out must be a folder the lab marked: one that merely holds a serial.log
+# is somebody's data, not ours.
+mkdir -p "$work/mine"
+echo log >"$work/mine/serial.log"
+echo keep >"$work/mine/precious"
+scenario "$work/s/ok.sh" 0
+lab_run --out "$work/mine" "$work/s/ok.sh"
+check out-unmarked-refused "expected an unmarked folder with a serial.log refused and kept, saw status $run_status and precious $(cat "$work/mine/precious" 2>/dev/null || echo gone)" \
+    test "$run_status" != 0 -a -f "$work/mine/precious" -a ! -e "$work/mine/.lab-out"
+
+# A $(...) in --out is a folder name, never a command.
+scenario "$work/s/ok.sh" 0
+(cd "$work" && lab_run --out "$work/o \$(touch PWNED)" "$work/s/ok.sh")
+check out-nothing-ran "expected no PWNED file, saw $(find "$work" "$repo" -name PWNED 2>/dev/null)" nothing_ran
+rm -f "$work/PWNED"
+
+# Hostile scenario names: each stays one scenario with its own verdict and
+# folder, and nothing in a name runs.
+s=$work/hostile
+scenario "$s/a b.sh" 0
+scenario "$s/\$(touch PWNED).sh" 1 'FAIL: expected a failure, saw one'
+scenario "$s/x[1]*?.sh" 0
+scenario "$s/q\"uo'te\`touch PWNED\`.sh" 0
+scenario "$s/z-last.sh" 0
+out="$work/out \$(touch PWNED) [x]*?"
+cd "$work" || exit 1
+lab_run --out "$out" "$s/a b.sh" "$s/\$(touch PWNED).sh" "$s/x[1]*?.sh" "$s/q\"uo'te\`touch PWNED\`.sh" "$s/z-last.sh"
+check names-status "expected tools/lab/run to fail (one scenario fails), saw status $run_status" test "$run_status" = 1
+check names-summary "expected \"lab: 4 passed, 1 failed\", saw $(grep '^lab: [0-9]* passed' "$work/run.log")" \
+    grep -qx 'lab: 4 passed, 1 failed' "$work/run.log"
+for n in "a b" "x[1]*?" "q\"uo'te\`touch PWNED\`" z-last; do
+    check "names-verdict-$n" "expected \"PASS $n\" and $n/verdict PASS, saw $(grep -F "$n" "$work/run.log" | head -n 1), verdict $(cat "$out/$n/verdict" 2>/dev/null)" \
+        eval 'grep -qxF "PASS $n" "$work/run.log" && [ "$(cat "$out/$n/verdict")" = PASS ]'
+done
+n="\$(touch PWNED)"
+check names-verdict-fail "expected \"FAIL $n: expected a failure, saw one\", saw $(grep -F "$n" "$work/run.log" | head -n 1)" \
+    grep -qxF "FAIL $n: expected a failure, saw one" "$work/run.log"
+check names-output "expected each scenario's output.log in its own folder, saw $(cd "$out" && ls)" \
+    eval 'grep -qx ran "$out/a b/output.log" && grep -qx ran "$out/z-last/output.log"'
+check names-nothing-ran "expected no PWNED file, saw $(find "$work" "$repo" -name PWNED 2>/dev/null)" nothing_ran
+
+# The marker is the lock: an --out with glob characters must keep it.
+check out-glob-keeps-lock "expected $out/.lab-out to stay, saw it gone" test -f "$out/.lab-out"
+# A marked folder is emptied by the next run, marker and all kept.
+lab_run --out "$out" "$s/z-last.sh"
+check out-marked-emptied "expected the second run to empty the folder but keep the marker, saw $(cd "$out" && ls -A | tr '\n' ' ')" \
+    eval '[ "$run_status" = 0 ] && [ -f "$out/.lab-out" ] && [ ! -e "$out/a b" ] && [ -d "$out/z-last" ]'
+
+# Two names that make one token are refused, before anything is written.
+scenario "$s/a_b.sh" 0
+lab_run --out "$work/clash" "$s/a b.sh" "$s/a_b.sh"
+check names-clash "expected a_b and \"a b\" refused, saw status $run_status: $(tail -n 1 "$work/run.log")" \
+    eval '[ "$run_status" = 2 ] && grep -q "would share the token" "$work/run.log"'
+
+# A run that fails early (here: no dom0 initramfs in the cache) leaves no
+# temporary file, in TMPDIR or in --out.
+rm -f "$work/cache/dom0-initrd.cpio.gz"
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+lab_run --out "$work/early" "$s/z-last.sh"
+check tmp-no-leak "expected a failed run to leave nothing, saw status $run_status and $(ls -A "$TMPDIR" "$work/early" | tr '\n' ' ')" \
+    eval '[ "$run_status" != 0 ] && [ -z "$(ls -A "$TMPDIR")" ] && [ "$(ls -A "$work/early")" = .lab-out ]'
+fake_cache "$work/cache"
+
+# dom0 never comes up: every scenario fails with that reason.
+FAKE_QEMU=nodom0 lab_run --out "$work/nodom0" "$s/a b.sh"
+check nodom0-verdict "expected \"FAIL a b: expected dom0 to come up...\", saw $(grep '^FAIL' "$work/run.log" | head -n 1)" \
+    eval '[ "$run_status" = 1 ] && grep -q "^FAIL a b: expected dom0 to come up" "$work/run.log"'
+
+# tests/run-lab keeps its whole folder locked while the host checks write to
+# it: a host check that tries the lock must find it taken.
+mkdir -p "$work/checks/lab/host"
+cat >"$work/checks/lab/host/lockcheck.sh" <<'CHECK'
+#!/bin/sh
+if flock -n "$(dirname "$LAB_OUT")/.lab-out" true; then echo "FAIL: expected the lock held, saw it free"; exit 1; fi
+echo "lock held"
+CHECK
+chmod +x "$work/checks/lab/host/lockcheck.sh"
+PATH=$fakes:$PATH LAB_SKIP_SETUP=1 LAB_CACHE=$work/cache LAB_KERNEL=$work/kernel LAB_OUT="$work/rl [*]" \
+    "$repo/tests/run-lab" "$s/a b.sh" "$work/checks/lab/host/lockcheck.sh" >"$work/run-lab.log" 2>&1
+status=$?
+check run-lab-host-check-locked "expected PASS host-lockcheck and \"lab: 2 passed, 0 failed\", saw status $status: $(grep -E '^(PASS|FAIL|lab:)' "$work/run-lab.log" | tr '\n' '|')" \
+    eval '[ "$status" = 0 ] && grep -qx "PASS host-lockcheck" "$work/run-lab.log" && grep -qx "lab: 2 passed, 0 failed" "$work/run-lab.log"'
+exit 0
