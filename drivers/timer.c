@@ -10,10 +10,14 @@ static evtchn_port_t timer_port;
 uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc)
 {
     uint64_t delta = tsc - t->tsc_timestamp;
-    if (t->tsc_shift >= 0)
-        delta <<= t->tsc_shift;
+    int shift = t->tsc_shift;
+    /* Xen never sends a shift beyond -63..63, but shifting that far is undefined in C. */
+    if (shift >= 64 || shift <= -64)
+        delta = 0; /* every bit shifted out */
+    else if (shift >= 0)
+        delta <<= shift;
     else
-        delta >>= -t->tsc_shift;
+        delta >>= -shift;
     return t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
 }
 

@@ -49,6 +49,18 @@ static const struct pvclock_case {
     {5, 9223372036854788153ull, 0xffffffffu, 0, 1000000012ull, 9223372037854788159ull},
     /* the largest delta with the largest multiplier */
     {0, 0, 0xffffffffu, -5, UINT64_MAX, 576460752169205759ull},
+    /*
+     * A shift outside -63..63 (tsc_shift is an int8_t; shifting a 64-bit
+     * value that far is undefined behaviour in C): every bit is shifted out,
+     * as on a machine that shifted one bit at a time, leaving system_time.
+     */
+    {0, 77, 0x80000000u, 64, 1000, 77},
+    {0, 77, 0x80000000u, 127, UINT64_MAX, 77},
+    {0, 77, 0x80000000u, -64, UINT64_MAX, 77},
+    {0, 77, 0x80000000u, -128, UINT64_MAX, 77},
+    /* the largest shifts that are defined still work */
+    {0, 0, 0x80000000u, 63, 1, 1ull << 62},
+    {0, 0, 0x80000000u, -63, UINT64_MAX, 0},
 };
 
 static void test_pvclock_arithmetic(void **state)
