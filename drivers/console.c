@@ -1,4 +1,7 @@
+/* The PV console ring, output side: see console.h. */
 #include "drivers/console.h"
+
+#include "lib/printk.h"
 
 void console_init(struct console *c, struct xencons_interface *ring,
                   const struct ring_transport *transport)
@@ -7,6 +10,9 @@ void console_init(struct console *c, struct xencons_interface *ring,
     c->transport = *transport;
     c->stalled = false;
     c->dropped = 0;
+    c->dropped_reported = 0;
+    c->cr_sent = false;
+    c->mid_line = false;
 }
 
 static XENCONS_RING_IDX free_space(const struct xencons_interface *ring)
@@ -39,13 +45,40 @@ static bool wait_for_room(struct console *c)
     return true;
 }
 
-size_t console_write(struct console *c, const char *s, size_t len)
+/*
+ * Copy as much of s as fits into the ring, each "\n" as "\r\n", and publish
+ * it; returns the bytes of s taken.  A "\r" already sent for the "\n" at s[0]
+ * (c->cr_sent) is not sent again, so a pair split by a full ring stays whole.
+ */
+static size_t put(struct console *c, const char *s, size_t len, XENCONS_RING_IDX space)
 {
     struct xencons_interface *ring = c->ring;
+    XENCONS_RING_IDX prod = ring->out_prod, n = 0;
+    size_t taken = 0;
+
+    while (taken < len && n < space) {
+        char ch = s[taken];
+        if (ch == '\n' && !c->cr_sent) {
+            ring->out[MASK_XENCONS_IDX(prod + n++, ring->out)] = '\r';
+            c->cr_sent = true;
+            continue;
+        }
+        ring->out[MASK_XENCONS_IDX(prod + n++, ring->out)] = ch;
+        c->cr_sent = false;
+        c->mid_line = ch != '\n';
+        taken++;
+    }
+    /* The bytes must be visible before the index that publishes them. */
+    __atomic_store_n(&ring->out_prod, prod + n, __ATOMIC_RELEASE);
+    return taken;
+}
+
+static size_t write_text(struct console *c, const char *s, size_t len)
+{
     size_t written = 0;
 
     while (written < len) {
-        XENCONS_RING_IDX space = free_space(ring);
+        XENCONS_RING_IDX space = free_space(c->ring);
         if (space == 0) {
             c->transport.notify(c->transport.ctx);
             if (!wait_for_room(c)) {
@@ -55,16 +88,44 @@ size_t console_write(struct console *c, const char *s, size_t len)
             continue;
         }
         c->stalled = false;
-
-        XENCONS_RING_IDX prod = ring->out_prod;
-        size_t n = len - written < space ? len - written : space;
-        for (size_t i = 0; i < n; i++)
-            ring->out[MASK_XENCONS_IDX(prod + i, ring->out)] = s[written + i];
-        /* The bytes must be visible before the index that publishes them. */
-        __atomic_store_n(&ring->out_prod, prod + (XENCONS_RING_IDX)n, __ATOMIC_RELEASE);
-        written += n;
+        written += put(c, s + written, len - written, space);
     }
-    if (written)
+    return written;
+}
+
+/*
+ * Bytes dropped since the last note, said on the console itself once it has
+ * room for the whole note (on a line of its own).  Not through printk: this
+ * runs inside printk's console sink, and only the console lost anything.
+ */
+static void report_dropped(struct console *c)
+{
+    char note[96];
+    unsigned long dropped = c->dropped - c->dropped_reported;
+    if (!dropped)
+        return;
+    int n = fmt_snprintf(note, sizeof(note),
+                         "%stest-vm: console: %lu bytes were dropped while the ring was full\n",
+                         c->mid_line ? "\n" : "", dropped);
+    /* Room for it, each "\n" as two bytes; a kick may make some (as in write_text). */
+    size_t need = (size_t)n + 2;
+    if (need > free_space(c->ring)) {
+        c->transport.notify(c->transport.ctx);
+        if (need > free_space(c->ring))
+            return;
+    }
+    c->dropped_reported = c->dropped;
+    write_text(c, note, (size_t)n);
+}
+
+size_t console_write(struct console *c, const char *s, size_t len)
+{
+    XENCONS_RING_IDX prod = c->ring->out_prod;
+    if (!len)
+        return 0;
+    report_dropped(c);
+    size_t written = write_text(c, s, len);
+    if (c->ring->out_prod != prod)
         c->transport.notify(c->transport.ctx);
     return written;
 }

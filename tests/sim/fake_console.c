@@ -9,7 +9,7 @@
 static struct {
     bool running, stalled;
     size_t drain_limit;
-    struct text_buf out;
+    struct text_buf out, text; /* as received; with each "\r\n" as "\n" */
     unsigned long drains, bad_indices;
 } fc;
 
@@ -76,11 +76,23 @@ void fake_console_set_drain_limit(size_t max)
     fc.drain_limit = max;
 }
 
-const char *fake_console_output(size_t *len)
+const char *fake_console_raw(size_t *len)
 {
     if (len)
         *len = fc.out.len;
     return text_buf_text(&fc.out);
+}
+
+const char *fake_console_output(size_t *len)
+{
+    text_buf_clear(&fc.text);
+    for (size_t i = 0; i < fc.out.len; i++) {
+        if (!(fc.out.buf[i] == '\r' && i + 1 < fc.out.len && fc.out.buf[i + 1] == '\n'))
+            text_buf_append(&fc.text, fc.out.buf + i, 1);
+    }
+    if (len)
+        *len = fc.text.len;
+    return text_buf_text(&fc.text);
 }
 
 void fake_console_clear(void)

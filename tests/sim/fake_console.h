@@ -21,8 +21,13 @@ void fake_console_stall(bool stalled);
 /* At most max bytes a turn (0: no limit, the default). */
 void fake_console_set_drain_limit(size_t max);
 
-/* Everything received so far, NUL-terminated; *len (if given) excludes the NUL. */
+/*
+ * Everything received so far, NUL-terminated; *len (if given) excludes the
+ * NUL.  fake_console_output() shows it as text, each "\r\n" (how the guest
+ * ends a line on a terminal) as "\n"; fake_console_raw() as the bytes came.
+ */
 const char *fake_console_output(size_t *len);
+const char *fake_console_raw(size_t *len);
 void fake_console_clear(void);
 /* Turns in which it took at least one byte. */
 unsigned long fake_console_drains(void);

@@ -3,8 +3,9 @@
  * events_notify, the one-shot timer, the pvclock) against the simulated Xen
  * and a fake xenconsoled.
  * What a user of the console sees: every byte written arrives, in order,
- * across ring and index wrap-around; a stuck backend costs at most
- * CONSOLE_FULL_WAIT_NS once, and what could not be written is counted.
+ * across ring and index wrap-around, each "\n" as "\r\n"; a stuck backend
+ * costs at most CONSOLE_FULL_WAIT_NS once, and what could not be written is
+ * counted and, once the backend drains the ring, told on the console.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,20 +60,26 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A message whose bytes say where they are, so a lost or moved byte shows. */
+/*
+ * A message whose bytes say where they are, so a lost or moved byte shows.
+ * No "\n" (which the console sends as two bytes): each byte in is one out.
+ */
 static char *pattern(size_t len, unsigned int seed)
 {
     char *s = malloc(len);
     assert_non_null(s);
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++) {
         s[i] = (char)((i * 31 + seed * 7 + i / 251) & 0xff);
+        if (s[i] == '\n')
+            s[i] = '#';
+    }
     return s;
 }
 
 static void assert_output(const char *expected, size_t len)
 {
     size_t got;
-    const char *out = fake_console_output(&got);
+    const char *out = fake_console_raw(&got);
     assert_int_equal(got, len);
     assert_memory_equal(out, expected, len);
 }
@@ -93,7 +100,7 @@ static void test_a_line_arrives_with_one_kick(void **state)
 {
     (void)state;
     assert_int_equal(console_write(&console, "hello, console\n", 15), 15);
-    assert_output("hello, console\n", 15);
+    assert_output("hello, console\r\n", 16);
     assert_int_equal(xen_sim_sends(port), 1);
     assert_int_equal(console.dropped, 0);
     assert_false(console.stalled);
@@ -199,14 +206,18 @@ static void test_a_stalled_backend_costs_one_bounded_wait(void **state)
     assert_int_equal(time_now_ns(), before);
     assert_int_equal(console.dropped, 952 + 5 + 9);
 
-    /* The backend comes back and drains: writing works again, in full. */
+    /* The backend comes back and drains: writing works again, in full, after a word on the loss. */
     fake_console_stall(false);
     xen_sim_run_backends();
     assert_int_equal(console_write(&console, "after\n", 6), 6);
     assert_false(console.stalled);
     assert_int_equal(console.dropped, 952 + 5 + 9);
+    assert_int_equal(console.dropped_reported, 952 + 5 + 9);
+    assert_int_equal(console_write(&console, "and on\n", 7), 7);
 
-    assert_output_then(msg, RING_SIZE, "after\n");
+    assert_output_then(msg, RING_SIZE,
+                       "\r\ntest-vm: console: 966 bytes were dropped while the ring was full\r\n"
+                       "after\r\nand on\r\n");
     free(msg);
 }
 
@@ -229,7 +240,9 @@ static void test_a_stalled_backend_that_drains_on_the_kick(void **state)
     assert_int_equal(console.dropped, 10);
 
     xen_sim_run_backends();
-    assert_output_then(msg, RING_SIZE, "after the kick\n");
+    assert_output_then(msg, RING_SIZE,
+                       "\r\ntest-vm: console: 10 bytes were dropped while the ring was full\r\n"
+                       "after the kick\r\n");
     free(msg);
 }
 
@@ -268,7 +281,49 @@ static void test_printk_reaches_the_console(void **state)
     printk("domain %d tick %u\n", 7, 42u);
     printk_remove_sink(console_printk_sink, &console);
     printk("not on the console\n");
-    assert_string_equal(fake_console_output(NULL), "domain 7 tick 42\n");
+    assert_string_equal(fake_console_raw(NULL), "domain 7 tick 42\r\n");
+}
+
+/* A terminal needs "\r\n" to start a line at the left margin (no staircase in xl console). */
+static void test_each_newline_goes_out_as_cr_lf(void **state)
+{
+    (void)state;
+    assert_int_equal(console_write(&console, "a\nb\n\nc\r\n", 8), 8);
+    assert_string_equal(fake_console_raw(NULL), "a\r\nb\r\n\r\nc\r\r\n");
+}
+
+/* A "\r\n" that a full ring splits in two still goes out once, whole. */
+static void test_a_cr_lf_split_by_a_full_ring_stays_whole(void **state)
+{
+    (void)state;
+    fake_console_stall(true);
+    char *fill = pattern(RING_SIZE - 1, 7);
+    assert_int_equal(console_write(&console, fill, RING_SIZE - 1), RING_SIZE - 1);
+    fake_console_stall(false); /* it drains when kicked, with one byte of room left */
+    assert_int_equal(console_write(&console, "\nZ", 2), 2);
+    xen_sim_run_backends();
+    assert_output_then(fill, RING_SIZE - 1, "\r\nZ");
+    assert_int_equal(console.dropped, 0);
+    free(fill);
+}
+
+/* A loss that ended on a whole line: the note needs no line break of its own. */
+static void test_a_dropped_whole_line_is_told_on_the_next_line(void **state)
+{
+    (void)state;
+    fake_console_stall(true);
+    char *fill = pattern(RING_SIZE - 1, 8);
+    fill[RING_SIZE - 2] = '\n'; /* out as two bytes: the ring is full */
+    assert_int_equal(console_write(&console, fill, RING_SIZE - 1), RING_SIZE - 1);
+    assert_int_equal(console_write(&console, "lost\n", 5), 0);
+    fake_console_stall(false);
+    xen_sim_run_backends();
+    assert_int_equal(console_write(&console, "next\n", 5), 5);
+    xen_sim_run_backends();
+    assert_output_then(fill, RING_SIZE - 2,
+                       "\r\ntest-vm: console: 5 bytes were dropped while the ring was full\r\n"
+                       "next\r\n");
+    free(fill);
 }
 
 int main(void)
@@ -287,6 +342,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_partial_room_then_stall, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nonsense_indices_count_as_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_printk_reaches_the_console, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_newline_goes_out_as_cr_lf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_cr_lf_split_by_a_full_ring_stays_whole, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_dropped_whole_line_is_told_on_the_next_line, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
