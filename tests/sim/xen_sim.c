@@ -15,6 +15,9 @@
 #include "drivers/events.h"
 #include "sim/text_buf.h"
 
+/* The sanitizers' runtime, when linked in: prints the current stack. */
+extern void __sanitizer_print_stack_trace(void) __attribute__((weak));
+
 #define PAGE_SIZE            4096
 #define BITS_PER_WORD        (sizeof(xen_ulong_t) * 8)
 #define MAX_BACKENDS         16
@@ -88,7 +91,9 @@ static struct {
     unsigned long calls[MAX_CALL_NR][MAX_CALL_NR];
     struct failure failure;
 
-    unsigned long idles, upcalls, stuck;
+    unsigned long idles, upcalls;
+    jmp_buf *hang_env;
+    char hang_message[160];
     bool lose_sti_shadow;
 
     struct text_buf debug;
@@ -723,10 +728,49 @@ static bool upcall_deliverable(void)
     return upcall_pending() && xen_sim_callback_vector() >= 0;
 }
 
+/* Why nothing can wake the halted guest, for the hang report. */
+static const char *why_undeliverable(bool timer_fired)
+{
+    if (xen_sim_callback_vector() < 0)
+        return "the guest set no callback vector (HVM_PARAM_CALLBACK_IRQ)";
+    if (timer_fired) {
+        evtchn_port_t port = xen_sim_virq_port(VIRQ_TIMER);
+        if (!port)
+            return "the one-shot timer fired, but VIRQ_TIMER is bound to no port";
+        if (xen_sim_port_masked(port))
+            return "the one-shot timer fired, but VIRQ_TIMER's port is masked";
+        return "the one-shot timer fired, but no upcall became pending";
+    }
+    if (upcall_pending())
+        return "an upcall is pending but cannot be delivered";
+    return "no event is pending and no one-shot timer is armed";
+}
+
+/*
+ * A halted vCPU that no upcall can reach sleeps for ever on Xen.  Report
+ * which arch_idle() call did it (the stack, under the sanitizers) and fail.
+ */
+static void hang(bool timer_fired)
+{
+    const char *why = why_undeliverable(timer_fired);
+    snprintf(sim.hang_message, sizeof(sim.hang_message), "%s", why);
+    jmp_buf *env = sim.hang_env;
+    if (env) {
+        sim.hang_env = NULL;
+        longjmp(*env, 1);
+    }
+    fprintf(stderr, "xen_sim: the guest halted in arch_idle() and nothing can wake it: %s; "
+                    "on Xen it would hang for ever.  The arch_idle() call:\n",
+            why);
+    if (__sanitizer_print_stack_trace)
+        __sanitizer_print_stack_trace();
+    abort();
+}
+
 /* "sti; hlt; cli", as the guest's upcall entry sees it. */
 void arch_idle(void)
 {
-    bool woke = false;
+    bool woke = false, timer_fired = false;
     uintptr_t at = (uintptr_t)arch_idle_halt;
 
     sim.idles++;
@@ -738,10 +782,10 @@ void arch_idle(void)
     }
     if (at == (uintptr_t)arch_idle_woken)
         woke = true;
-    else if (!upcall_pending() && sim.timer_armed) {
+    else if (!upcall_deliverable() && sim.timer_armed) {
         /* The halt runs: only a new event or the timer ends it. */
         fire_timer();
-        woke = true;
+        timer_fired = true;
     }
     /* Interrupts are on until the halt returns: the upcall may come again. */
     for (int i = 0; i < MAX_UPCALLS_PER_IDLE && upcall_deliverable(); i++) {
@@ -750,16 +794,32 @@ void arch_idle(void)
         events_upcall_at(&after);
         woke = true;
     }
+    /* Strict, like hardware: only a delivered upcall ends the halt. */
+    if (!woke)
+        hang(timer_fired);
+}
 
-    if (woke) {
-        sim.stuck = 0;
-    } else if (++sim.stuck >= XEN_SIM_STUCK_LIMIT) {
-        fprintf(stderr,
-                "xen_sim: the guest idled %d times in a row with nothing to wake it "
-                "(no upcall, no timer): on Xen it would hang forever\n",
-                XEN_SIM_STUCK_LIMIT);
-        abort();
+bool xen_sim_interrupt_window(void)
+{
+    bool delivered = false;
+    xen_sim_run_backends();
+    for (int i = 0; i < MAX_UPCALLS_PER_IDLE && upcall_deliverable(); i++) {
+        uintptr_t after = (uintptr_t)arch_idle_woken;
+        sim.upcalls++;
+        events_upcall_at(&after);
+        delivered = true;
     }
+    return delivered;
+}
+
+void xen_sim_catch_hang(jmp_buf *env)
+{
+    sim.hang_env = env;
+}
+
+const char *xen_sim_hang_message(void)
+{
+    return sim.hang_message;
 }
 
 void xen_sim_lose_sti_shadow(bool lose)

@@ -24,8 +24,10 @@
  * and VIRQ_TIMER is raised; then, if an upcall is pending and the guest set
  * a callback vector (HVM_PARAM_CALLBACK_IRQ), events_upcall_at() runs as the
  * interrupt would, resuming after the halt (but see xen_sim_lose_sti_shadow()).
- * A guest that idles again and again with nothing to wake it would hang on
- * real Xen; the sim aborts instead (XEN_SIM_STUCK_LIMIT).
+ * The sim is strict, like hardware: an arch_idle() after which no upcall
+ * could be delivered (nothing pending, the timer's port unbound or masked,
+ * no callback vector) would sleep for ever on Xen, so the sim reports it,
+ * with the stack of that arch_idle() call, and aborts the test.
  *
  * Backends also run synchronously when the guest sends on their port
  * (EVTCHNOP_send), and should notify the guest with xen_sim_raise().  They
@@ -144,8 +146,6 @@ unsigned long xen_sim_timer_fires(void);
 
 /* ---- Idling ----------------------------------------------------------------- */
 
-#define XEN_SIM_STUCK_LIMIT 100000 /* idles in a row with nothing to wake the guest */
-
 unsigned long xen_sim_idles(void);
 /*
  * Model a virtual CPU that loses STI's one-instruction shadow (QEMU's TCG SVM,
@@ -156,6 +156,20 @@ unsigned long xen_sim_idles(void);
  * timer.  Off after xen_sim_reset().
  */
 void xen_sim_lose_sti_shadow(bool lose);
+/*
+ * Open the guest's interrupt window for a moment without halting ("sti; nop;
+ * cli"): every backend gets a turn and every upcall that can be delivered is.
+ * Returns true if one was.  For tests of event delivery that must also see
+ * "nothing was delivered", which arch_idle() reports as a hang.
+ */
+bool xen_sim_interrupt_window(void);
+/*
+ * Instead of aborting when the guest would hang in arch_idle(), longjmp() to
+ * *env (value 1) and keep the reason (a test that checks the sim itself, or
+ * that a hang is what a broken guest gets).  One-shot; NULL restores abort().
+ */
+void xen_sim_catch_hang(jmp_buf *env);
+const char *xen_sim_hang_message(void);
 /* Upcalls (events_upcall_at() calls) made by arch_idle(). */
 unsigned long xen_sim_upcalls(void);
 

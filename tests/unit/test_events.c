@@ -3,7 +3,7 @@
  * upcall vector, and the 2-level scan (handlers for pending unmasked ports,
  * none for masked ones, unknown ports masked and counted).  Events are
  * raised the way Xen raises them (xen_sim_raise) and delivered the way the
- * interrupt delivers them (arch_idle).
+ * interrupt delivers them (xen_sim_interrupt_window).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -96,7 +96,7 @@ static void test_pending_unmasked_port_calls_its_handler_once(void **state)
     xen_sim_raise(port);
     xen_sim_raise(port); /* raised twice before delivery: one event */
     uint64_t upcalls = events_upcalls();
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 1);
     assert_int_equal(calls.port[0], port);
     assert_ptr_equal(calls.ctx[0], &tag);
@@ -105,7 +105,7 @@ static void test_pending_unmasked_port_calls_its_handler_once(void **state)
     assert_int_equal(xen_sim_shared_info()->vcpu_info[0].evtchn_upcall_pending, 0);
 
     /* Delivered once, not again. */
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 1);
 }
 
@@ -126,7 +126,7 @@ static void test_masked_port_waits_until_unmasked(void **state)
     /* Unmasking a pending port makes Xen raise the upcall again. */
     events_unmask(port);
     assert_int_equal(xen_sim_shared_info()->vcpu_info[0].evtchn_upcall_pending, 1);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 1);
     assert_int_equal(calls.port[0], port);
 }
@@ -143,13 +143,13 @@ static void test_masked_port_beside_a_pending_one_is_left_alone(void **state)
 
     xen_sim_raise(masked);
     xen_sim_raise(other);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 1);
     assert_int_equal(calls.port[0], other);
     assert_true(xen_sim_port_pending(masked)); /* kept for when it is unmasked */
 
     events_unmask(masked);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 2);
     assert_int_equal(calls.port[1], masked);
 }
@@ -159,11 +159,11 @@ static void test_event_before_bind_is_delivered_on_bind(void **state)
     (void)state;
     evtchn_port_t port = xen_sim_alloc_port();
     xen_sim_raise(port); /* the backend was faster than us */
-    arch_idle();         /* masked since events_init: nothing yet */
+    xen_sim_interrupt_window();         /* masked since events_init: nothing yet */
     assert_int_equal(calls.n, 0);
 
     assert_int_equal(events_bind(port, record, NULL), 0);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 1);
 }
 
@@ -176,7 +176,7 @@ static void test_unknown_ports_are_masked_and_counted(void **state)
     /* Unmasked but never bound: e.g. a port a buggy caller unmasked. */
     events_unmask(nobody);
     xen_sim_raise(nobody);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(events_spurious(), spurious + 1);
     assert_true(xen_sim_port_masked(nobody));
     assert_int_equal(calls.n, 0);
@@ -205,7 +205,7 @@ static void test_ports_beyond_the_handler_table(void **state)
     uint64_t spurious = events_spurious();
     events_unmask(port);
     xen_sim_raise(port);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(events_spurious(), spurious + 1);
     assert_true(xen_sim_port_masked(port));
     assert_int_equal(calls.n, 0);
@@ -259,7 +259,7 @@ static void test_many_ports_across_selector_words(void **state)
     }
     for (size_t i = n; i-- > 0;) /* raised in reverse: delivery is by port */
         xen_sim_raise(wanted[i]);
-    arch_idle();
+    xen_sim_interrupt_window();
 
     assert_int_equal(calls.n, n);
     for (size_t i = 0; i < n; i++)
@@ -287,9 +287,9 @@ static void test_event_raised_during_a_handler_is_not_lost(void **state)
     assert_int_equal(events_bind(chained_port, record, NULL), 0);
 
     xen_sim_raise(first);
-    arch_idle();
+    xen_sim_interrupt_window();
     if (calls.n < 2) /* a second idle is allowed; losing it is not */
-        arch_idle();
+        xen_sim_interrupt_window();
     assert_int_equal(calls.n, 2);
     assert_int_equal(calls.port[0], first);
     assert_int_equal(calls.port[1], chained_port);
@@ -318,7 +318,7 @@ static void test_bind_virq(void **state)
     assert_false(xen_sim_port_masked(port));
 
     xen_sim_raise(port);
-    arch_idle();
+    xen_sim_interrupt_window();
     assert_int_equal(calls.n, 1);
     assert_int_equal(calls.port[0], port);
     assert_ptr_equal(calls.ctx[0], &tag);
