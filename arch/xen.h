@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <xen/xen.h>
+#include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>

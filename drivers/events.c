@@ -1,18 +1,26 @@
 #include "drivers/events.h"
 #include "arch/arch.h"
-#include "lib/printk.h"
+#include "drivers/xen_errno.h"
+#include "lib/log.h"
 #include "lib/string.h"
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 
+/*
+ * A handler per bound port.  The VM binds a handful of ports, but Xen may
+ * hand out any port of the 2-level ABI (a busy host, or a new domain after a
+ * migration), so this is a short list searched by port rather than a table
+ * indexed by it.
+ */
 struct binding {
+    evtchn_port_t port; /* 0: free */
     event_handler_fn fn;
     void *ctx;
 };
 
 /* Our page that Xen's shared_info replaces (XENMEM_add_to_physmap). */
 static struct shared_info shared_page __attribute__((aligned(4096)));
-static struct binding bindings[EVENTS_MAX_PORTS];
+static struct binding bindings[EVENTS_MAX_BINDINGS];
 static uint64_t upcall_count, spurious_count, bad_port_count, halt_skips;
 
 struct shared_info *events_shared_info(void)
@@ -30,7 +38,7 @@ int events_init(uint8_t vector)
     };
     long rc = hypercall_memory_op(XENMEM_add_to_physmap, &xatp);
     if (rc) {
-        printk("test-vm: events: mapping shared_info failed (%ld)\n", rc);
+        log_error("events", "mapping shared_info failed (%s)", xen_errno_name(rc));
         return (int)rc;
     }
 
@@ -47,40 +55,90 @@ int events_init(uint8_t vector)
     };
     rc = hypercall_hvm_op(HVMOP_set_param, &param);
     if (rc) {
-        printk("test-vm: events: setting the upcall vector failed (%ld)\n", rc);
+        log_error("events", "setting the upcall vector failed (%s)", xen_errno_name(rc));
         return (int)rc;
     }
-    printk("test-vm: events: shared_info at pfn 0x%lx, upcall vector 0x%x\n",
-           (unsigned long)xatp.gpfn, vector);
+    log_info("events", "shared_info at pfn 0x%lx, upcall vector 0x%x", (unsigned long)xatp.gpfn,
+             vector);
     return 0;
+}
+
+static struct binding *binding_of(evtchn_port_t port)
+{
+    for (unsigned int i = 0; i < EVENTS_MAX_BINDINGS; i++) {
+        if (bindings[i].port == port)
+            return &bindings[i];
+    }
+    return NULL;
 }
 
 int events_bind(evtchn_port_t port, event_handler_fn fn, void *ctx)
 {
-    if (port >= EVENTS_MAX_PORTS) {
-        printk("test-vm: events: port %u is beyond the %u this kernel handles\n", port,
-               EVENTS_MAX_PORTS);
-        return -1;
+    if (port == 0 || port >= EVENTS_2L_PORTS) {
+        log_error("events", "cannot bind port %u: the 2-level ABI has ports 1 to %u", port,
+                  (unsigned int)EVENTS_2L_PORTS - 1);
+        return -XEN_EINVAL;
     }
-    bindings[port] = (struct binding){fn, ctx};
+    struct binding *b = binding_of(port);
+    if (!b)
+        b = binding_of(0);
+    if (!b) {
+        log_error("events", "cannot bind port %u: all %u handlers are in use", port,
+                  (unsigned int)EVENTS_MAX_BINDINGS);
+        return -XEN_ENOSPC;
+    }
+    *b = (struct binding){port, fn, ctx};
     events_unmask(port);
     return 0;
 }
 
 void events_unbind(evtchn_port_t port)
 {
-    if (port < EVENTS_MAX_PORTS) {
+    struct binding *b = port ? binding_of(port) : NULL;
+    if (b) {
         events_mask(port);
-        bindings[port] = (struct binding){0, 0};
+        *b = (struct binding){0, 0, 0};
     }
+}
+
+/* Is port bound to virq on vCPU 0 (EVTCHNOP_status)? */
+static bool port_has_virq(evtchn_port_t port, uint32_t virq)
+{
+    struct evtchn_status st = {.dom = DOMID_SELF, .port = port};
+    return port && hypercall_event_channel_op(EVTCHNOP_status, &st) == 0 &&
+           st.status == EVTCHNSTAT_virq && st.u.virq == virq && st.vcpu == 0;
+}
+
+/*
+ * Xen still has virq bound (a resume in the same domain keeps every binding):
+ * find its port, trying the one we had first.  0 if none is found.
+ */
+static evtchn_port_t find_virq_port(uint32_t virq, evtchn_port_t hint)
+{
+    if (port_has_virq(hint, virq))
+        return hint;
+    for (evtchn_port_t port = 1; port < EVENTS_2L_PORTS; port++) {
+        if (port_has_virq(port, virq))
+            return port;
+    }
+    return 0;
 }
 
 int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_t *port)
 {
     struct evtchn_bind_virq bind = {.virq = virq, .vcpu = 0};
     long rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &bind);
-    if (rc) {
-        printk("test-vm: events: binding VIRQ %u failed (%ld)\n", virq, rc);
+    if (rc == -XEN_EEXIST) {
+        evtchn_port_t still = find_virq_port(virq, *port);
+        if (!still) {
+            log_error("events", "binding VIRQ %u failed (EEXIST), and no port has it", virq);
+            return (int)rc;
+        }
+        log_info("events", "VIRQ %u is still bound, to port %u (the same domain resumed)", virq,
+                 still);
+        bind.port = still;
+    } else if (rc) {
+        log_error("events", "binding VIRQ %u failed (%s)", virq, xen_errno_name(rc));
         return (int)rc;
     }
     *port = bind.port;
@@ -93,8 +151,8 @@ static bool port_in_abi(evtchn_port_t port, const char *what)
     if (port < EVENTS_2L_PORTS)
         return true;
     bad_port_count++;
-    printk("test-vm: events: ignoring %s of port %u, beyond the %u of the 2-level ABI\n", what,
-           port, (unsigned int)EVENTS_2L_PORTS);
+    log_info("events", "ignoring %s of port %u, beyond the %u of the 2-level ABI", what, port,
+             (unsigned int)EVENTS_2L_PORTS);
     return false;
 }
 
@@ -140,8 +198,9 @@ void events_upcall(void)
             evtchn_port_t port = w * BITS_PER_WORD + bit;
             __atomic_fetch_and(&shared_page.evtchn_pending[w], ~((xen_ulong_t)1 << bit),
                                __ATOMIC_SEQ_CST);
-            if (port < EVENTS_MAX_PORTS && bindings[port].fn) {
-                bindings[port].fn(port, bindings[port].ctx);
+            const struct binding *b = binding_of(port);
+            if (b && b->fn) {
+                b->fn(port, b->ctx);
             } else {
                 /* Nobody listens: mask it so it cannot storm. */
                 spurious_count++;

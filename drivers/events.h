@@ -15,7 +15,7 @@
 
 #include "arch/xen.h"
 
-#define EVENTS_MAX_PORTS 256 /* ports we can bind handlers to */
+#define EVENTS_MAX_BINDINGS 8 /* ports with a handler at once (any port of the ABI) */
 /* Ports the 2-level ABI has: the bits of shared_info's evtchn_mask. */
 #define EVENTS_2L_PORTS ((evtchn_port_t)(sizeof(((struct shared_info *)0)->evtchn_mask) * 8))
 
@@ -28,9 +28,20 @@ typedef void (*event_handler_fn)(evtchn_port_t port, void *ctx);
 int events_init(uint8_t vector);
 struct shared_info *events_shared_info(void);
 
-/* Bind a handler to a port and unmask it. */
+/*
+ * Bind a handler to a port (any port from 1 to EVENTS_2L_PORTS - 1; binding a
+ * bound port again replaces its handler) and unmask it.  Returns 0,
+ * -XEN_EINVAL for a port outside the ABI, or -XEN_ENOSPC when
+ * EVENTS_MAX_BINDINGS ports are bound already.
+ */
 int events_bind(evtchn_port_t port, event_handler_fn fn, void *ctx);
 void events_unbind(evtchn_port_t port);
+/*
+ * Bind virq on vCPU 0 and a handler to its port (*port).  If Xen says it is
+ * bound already (EEXIST: a resume in the same domain keeps every binding),
+ * its port is looked up (EVTCHNOP_status; *port, the port it had, first) and
+ * used.  Returns 0 or Xen's -errno (or events_bind()'s error).
+ */
 int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_t *port);
 
 /* A port >= EVENTS_2L_PORTS is ignored, logged and counted (events_bad_ports). */

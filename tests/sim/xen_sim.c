@@ -85,6 +85,7 @@ static struct {
     struct hook hooks[MAX_HOOKS];
 
     long suspend_result;
+    bool resume_same_domain;
     unsigned long shutdowns;
     int last_shutdown_reason;
 
@@ -484,6 +485,17 @@ void xen_sim_set_suspend_result(long rc)
     sim.suspend_result = rc;
 }
 
+void xen_sim_resume_same_domain(bool same)
+{
+    sim.resume_same_domain = same;
+}
+
+void xen_sim_set_next_port(evtchn_port_t port)
+{
+    if (port_valid(port))
+        sim.next_port = port;
+}
+
 unsigned long xen_sim_shutdowns(void)
 {
     return sim.shutdowns;
@@ -535,7 +547,7 @@ long hypercall_sched_op(unsigned int cmd, void *arg)
         sim.last_shutdown_reason = (int)s->reason;
         if (s->reason != SHUTDOWN_suspend)
             return 0;
-        if (sim.suspend_result == 0)
+        if (sim.suspend_result == 0 && !sim.resume_same_domain)
             resume_in_new_domain();
         return sim.suspend_result;
     }
@@ -555,6 +567,26 @@ static long bind_virq(struct evtchn_bind_virq *b)
         return -ENOSPC;
     sim.ports[port].virq = b->virq;
     b->port = port;
+    return 0;
+}
+
+static bool is_self(domid_t domid);
+
+static long port_status(struct evtchn_status *st)
+{
+    if (!is_self(st->dom))
+        return -ESRCH;
+    if (!port_valid(st->port))
+        return -EINVAL;
+    const struct port *p = &sim.ports[st->port];
+    st->vcpu = 0;
+    st->status = p->state == PORT_VIRQ          ? EVTCHNSTAT_virq
+                 : p->state == PORT_INTERDOMAIN ? EVTCHNSTAT_interdomain
+                                                : EVTCHNSTAT_closed;
+    if (p->state == PORT_VIRQ)
+        st->u.virq = p->virq;
+    else if (p->state == PORT_INTERDOMAIN)
+        st->u.interdomain.dom = 0;
     return 0;
 }
 
@@ -584,6 +616,8 @@ long hypercall_event_channel_op(unsigned int cmd, void *arg)
         unmask(port);
         return 0;
     }
+    case EVTCHNOP_status:
+        return port_status(arg);
     case EVTCHNOP_close: {
         evtchn_port_t port = ((struct evtchn_close *)arg)->port;
         if (!port_valid(port) || sim.ports[port].state == PORT_FREE)
@@ -759,8 +793,9 @@ static void hang(bool timer_fired)
         sim.hang_env = NULL;
         longjmp(*env, 1);
     }
-    fprintf(stderr, "xen_sim: the guest halted in arch_idle() and nothing can wake it: %s; "
-                    "on Xen it would hang for ever.  The arch_idle() call:\n",
+    fprintf(stderr,
+            "xen_sim: the guest halted in arch_idle() and nothing can wake it: %s; "
+            "on Xen it would hang for ever.  The arch_idle() call:\n",
             why);
     if (__sanitizer_print_stack_trace)
         __sanitizer_print_stack_trace();

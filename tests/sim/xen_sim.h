@@ -93,6 +93,8 @@ bool xen_sim_shared_info_mapped(void);
  * Returns 0 when every port is taken.
  */
 evtchn_port_t xen_sim_alloc_port(void);
+/* Hand out ports from this one on (e.g. make a new domain's ring ports >= 256). */
+void xen_sim_set_next_port(evtchn_port_t port);
 /* The remote end notifies: set pending as Xen does (no-op on a bad port). */
 void xen_sim_raise(evtchn_port_t port);
 bool xen_sim_port_pending(evtchn_port_t port);
@@ -184,6 +186,14 @@ unsigned long xen_sim_upcalls(void);
  * gets one last turn on the old rings.
  */
 void xen_sim_set_suspend_result(long rc);
+/*
+ * With a result of 0: resume in the same domain instead, as libxc's
+ * non-cooperative xc_domain_resume(fast=0) does: the suspend returns 0, yet
+ * Xen keeps everything (shared_info mapping, callback vector, every event
+ * channel and VIRQ binding: binding VIRQ_TIMER again fails with EEXIST) and
+ * xenstored keeps the connection and its watches.  Off after xen_sim_reset().
+ */
+void xen_sim_resume_same_domain(bool same);
 
 /* Other reasons only record the call and return 0 (the guest is "dead"). */
 unsigned long xen_sim_shutdowns(void);

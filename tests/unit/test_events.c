@@ -72,7 +72,8 @@ static void test_init_reports_a_failed_mapping(void **state)
     xen_sim_fail_next(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, -EINVAL);
     assert_int_equal(events_init(VECTOR), -EINVAL);
     assert_false(xen_sim_shared_info_mapped());
-    assert_true(log_capture_contains("mapping shared_info failed (-22)"));
+    assert_true(
+        log_capture_contains("test-vm: events: error: mapping shared_info failed (EINVAL)\n"));
 }
 
 static void test_init_reports_a_refused_vector(void **state)
@@ -82,7 +83,8 @@ static void test_init_reports_a_refused_vector(void **state)
     xen_sim_fail_next(__HYPERVISOR_hvm_op, HVMOP_set_param, -EPERM);
     assert_int_equal(events_init(VECTOR), -EPERM);
     assert_int_equal(xen_sim_callback_vector(), -1);
-    assert_true(log_capture_contains("setting the upcall vector failed (-1)"));
+    assert_true(
+        log_capture_contains("test-vm: events: error: setting the upcall vector failed (EPERM)\n"));
 }
 
 static void test_pending_unmasked_port_calls_its_handler_once(void **state)
@@ -158,8 +160,8 @@ static void test_event_before_bind_is_delivered_on_bind(void **state)
 {
     (void)state;
     evtchn_port_t port = xen_sim_alloc_port();
-    xen_sim_raise(port); /* the backend was faster than us */
-    xen_sim_interrupt_window();         /* masked since events_init: nothing yet */
+    xen_sim_raise(port);        /* the backend was faster than us */
+    xen_sim_interrupt_window(); /* masked since events_init: nothing yet */
     assert_int_equal(calls.n, 0);
 
     assert_int_equal(events_bind(port, record, NULL), 0);
@@ -187,28 +189,57 @@ static void test_unknown_ports_are_masked_and_counted(void **state)
     assert_int_equal(events_spurious(), spurious + 1);
 }
 
-static void test_ports_beyond_the_handler_table(void **state)
+static void test_every_port_of_the_abi_can_be_bound(void **state)
 {
     (void)state;
-    /* Let the sim hand out ports up to and past EVENTS_MAX_PORTS. */
-    evtchn_port_t port;
-    do {
-        port = xen_sim_alloc_port();
-        assert_int_not_equal(port, 0);
-    } while (port < EVENTS_MAX_PORTS + 44);
+    /* Ports far past the first 256: a busy host, or a new domain after a migration. */
+    xen_sim_set_next_port(EVENTS_2L_PORTS - 2);
+    evtchn_port_t high = xen_sim_alloc_port(), last = xen_sim_alloc_port();
+    assert_int_equal(last, EVENTS_2L_PORTS - 1);
+    assert_int_equal(events_bind(high, record, NULL), 0);
+    assert_int_equal(events_bind(last, record, NULL), 0);
+    assert_false(xen_sim_port_masked(last));
 
-    assert_int_equal(events_bind(port, record, NULL), -1);
-    assert_true(log_capture_contains("is beyond the 256 this kernel handles"));
-    assert_true(xen_sim_port_masked(port)); /* a refused bind leaves it masked */
+    xen_sim_raise(last);
+    xen_sim_raise(high);
+    xen_sim_interrupt_window();
+    assert_int_equal(calls.n, 2);
+    assert_int_equal(calls.port[0], high);
+    assert_int_equal(calls.port[1], last);
+}
+
+static void test_ports_outside_the_abi_or_too_many_are_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(events_bind(EVENTS_2L_PORTS, record, NULL), -XEN_EINVAL);
+    assert_int_equal(events_bind(0, record, NULL), -XEN_EINVAL);
+    assert_true(log_capture_contains(
+        "test-vm: events: error: cannot bind port 4096: the 2-level ABI has ports 1 to 4095\n"));
+
+    evtchn_port_t ports[EVENTS_MAX_BINDINGS + 1];
+    for (unsigned int i = 0; i <= EVENTS_MAX_BINDINGS; i++)
+        ports[i] = xen_sim_alloc_port();
+    for (unsigned int i = 0; i < EVENTS_MAX_BINDINGS; i++)
+        assert_int_equal(events_bind(ports[i], record, NULL), 0);
+    evtchn_port_t extra = ports[EVENTS_MAX_BINDINGS];
+    assert_int_equal(events_bind(extra, record, NULL), -XEN_ENOSPC);
+    assert_true(log_capture_contains("all 8 handlers are in use"));
+    assert_true(xen_sim_port_masked(extra)); /* a refused bind leaves it masked */
+    /* Binding a bound port again only replaces its handler. */
+    assert_int_equal(events_bind(ports[0], record, &calls), 0);
 
     /* If it does get unmasked and raised, it is masked and counted, not a crash. */
     uint64_t spurious = events_spurious();
-    events_unmask(port);
-    xen_sim_raise(port);
+    events_unmask(extra);
+    xen_sim_raise(extra);
     xen_sim_interrupt_window();
     assert_int_equal(events_spurious(), spurious + 1);
-    assert_true(xen_sim_port_masked(port));
+    assert_true(xen_sim_port_masked(extra));
     assert_int_equal(calls.n, 0);
+
+    /* Unbinding frees a handler. */
+    events_unbind(ports[1]);
+    assert_int_equal(events_bind(extra, record, NULL), 0);
 }
 
 /* Past shared_info's bitmaps, mask and unmask are ignored: nothing is written. */
@@ -328,10 +359,33 @@ static void test_bind_virq_failure(void **state)
 {
     (void)state;
     evtchn_port_t port = 12345;
+    xen_sim_fail_next(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, -EINVAL);
+    assert_int_equal(events_bind_virq(VIRQ_DEBUG, record, NULL, &port), -EINVAL);
+    assert_int_equal(port, 12345); /* untouched */
+    assert_true(log_capture_contains("test-vm: events: error: binding VIRQ 1 failed (EINVAL)\n"));
+
+    /* EEXIST, yet no port has the VIRQ: Xen contradicts itself; an error, not a guess. */
     xen_sim_fail_next(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, -EEXIST);
     assert_int_equal(events_bind_virq(VIRQ_DEBUG, record, NULL, &port), -EEXIST);
-    assert_int_equal(port, 12345); /* untouched */
-    assert_true(log_capture_contains("binding VIRQ 1 failed (-17)"));
+    assert_int_equal(port, 12345);
+    assert_true(log_capture_contains(
+        "test-vm: events: error: binding VIRQ 1 failed (EEXIST), and no port has it\n"));
+}
+
+/* A resume in the same domain: Xen kept the VIRQ bound, to the port it had. */
+static void test_bind_virq_that_is_still_bound(void **state)
+{
+    (void)state;
+    evtchn_port_t first = 0, again = 0;
+    assert_int_equal(events_bind_virq(VIRQ_DEBUG, record, NULL, &first), 0);
+    assert_int_equal(events_init(VECTOR), 0); /* forgets the binding, masks every port */
+    assert_int_equal(events_bind_virq(VIRQ_DEBUG, record, NULL, &again), 0);
+    assert_int_equal(again, first);
+    assert_false(xen_sim_port_masked(first));
+    assert_true(log_capture_contains("test-vm: events: VIRQ 1 is still bound, to port "));
+    xen_sim_raise(first);
+    xen_sim_interrupt_window();
+    assert_int_equal(calls.n, 1);
 }
 
 static unsigned int backend_runs;
@@ -357,7 +411,7 @@ static void test_notify_sends_on_the_port(void **state)
     assert_int_equal(backend_runs, 2); /* only its own port's sends */
 
     /* Xen refuses a send on a port that is not bound. */
-    assert_int_equal(events_notify(EVENTS_MAX_PORTS - 1), -EINVAL);
+    assert_int_equal(events_notify(EVENTS_2L_PORTS - 1), -EINVAL);
 }
 
 static void test_init_again_forgets_old_bindings(void **state)
@@ -388,7 +442,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_event_before_bind_is_delivered_on_bind, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ports_are_masked_and_counted, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ports_beyond_the_handler_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_port_of_the_abi_can_be_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ports_outside_the_abi_or_too_many_are_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_mask_and_unmask_beyond_the_2_level_abi, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_many_ports_across_selector_words, setup, teardown),
@@ -397,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unbind_masks_and_forgets_the_handler, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_virq_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bind_virq_that_is_still_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notify_sends_on_the_port, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_again_forgets_old_bindings, setup, teardown),
     };

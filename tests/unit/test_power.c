@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "drivers/timer.h"
 #include "kernel/devices.h"
 #include "kernel/power.h"
 #include "lib/printk.h"
@@ -162,6 +163,53 @@ static void test_a_failed_resume_is_reported(void **state)
         "test-vm: power: error: setting devices up again after resume failed (-1)"));
 }
 
+/*
+ * libxc's non-cooperative resume (xc_domain_resume, fast=0): the suspend
+ * returns 0 but the domain is the same, and Xen kept every binding.
+ * Rebinding VIRQ_TIMER fails with EEXIST: that is "still bound", and the
+ * rings' ports, which Xen also kept, must work as before.
+ */
+static void test_resume_in_the_same_domain_keeps_what_xen_kept(void **state)
+{
+    (void)state;
+    evtchn_port_t timer = xen_sim_virq_port(VIRQ_TIMER), store = d.xenstore_port;
+    unsigned int domid = xen_sim_domid();
+
+    xen_sim_set_suspend_result(0);
+    xen_sim_resume_same_domain(true);
+    log_capture_clear();
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
+    assert_int_equal(xen_sim_domid(), domid);
+    assert_int_equal(xen_sim_virq_port(VIRQ_TIMER), timer);
+    assert_int_equal(d.xenstore_port, store);
+    assert_false(xen_sim_port_masked(timer));
+    assert_false(xen_sim_port_masked(d.xenstore_port));
+    assert_false(xen_sim_port_masked(d.console_port));
+    assert_true(log_capture_contains("test-vm: events: VIRQ 0 is still bound, to port "));
+    assert_false(log_capture_contains("error"));
+    assert_devices_work();
+
+    /* The timer still wakes the VM: a wait with a deadline returns. */
+    uint64_t fired = timer_fired(), deadline = time_now_ns() + NS_PER_MS;
+    for (int i = 0; i < 10 && timer_fired() == fired; i++) /* other events may come first */
+        wait_for_event_until(deadline);
+    assert_int_equal(timer_fired(), fired + 1);
+}
+
+static void test_resume_into_a_domain_with_ports_above_255(void **state)
+{
+    (void)state;
+    /* The 2-level ABI has 4096 ports; a busy host may hand out any of them. */
+    xen_sim_set_next_port(3000);
+    xen_sim_set_suspend_result(0);
+    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
+    assert_true(d.xenstore_port >= 3000);
+    assert_true(d.console_port >= 3000);
+    assert_true(xen_sim_virq_port(VIRQ_TIMER) >= 256);
+    assert_false(log_capture_contains("error"));
+    assert_devices_work();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +223,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resumed_suspend_sets_devices_up_with_new_ports, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_failed_resume_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_in_the_same_domain_keeps_what_xen_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_resume_into_a_domain_with_ports_above_255, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,8 +99,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_idle_with_nothing_to_wake_is_a_hang, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_timer_without_a_vector_is_a_hang, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_timer_on_a_masked_port_is_a_hang, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_timer_on_an_unbound_virq_is_a_hang, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_timer_on_an_unbound_virq_is_a_hang, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_bound_unmasked_timer_wakes_the_guest, setup,
                                         teardown),
     };
