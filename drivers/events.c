@@ -142,7 +142,8 @@ int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_
         return (int)rc;
     }
     *port = bind.port;
-    return events_bind(bind.port, fn, ctx);
+    int err = events_bind(bind.port, fn, ctx);
+    return err ? err : rc == -XEN_EEXIST ? EVENTS_STILL_BOUND : 0;
 }
 
 /* A port the 2-level ABI has; others are ignored (and counted, and logged). */

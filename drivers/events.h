@@ -40,8 +40,10 @@ void events_unbind(evtchn_port_t port);
  * Bind virq on vCPU 0 and a handler to its port (*port).  If Xen says it is
  * bound already (EEXIST: a resume in the same domain keeps every binding),
  * its port is looked up (EVTCHNOP_status; *port, the port it had, first) and
- * used.  Returns 0 or Xen's -errno (or events_bind()'s error).
+ * used, and EVENTS_STILL_BOUND returned.  Otherwise 0 or Xen's -errno (or
+ * events_bind()'s error).
  */
+#define EVENTS_STILL_BOUND 1
 int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_t *port);
 
 /* A port >= EVENTS_2L_PORTS is ignored, logged and counted (events_bad_ports). */

@@ -51,11 +51,11 @@ static void timer_event(evtchn_port_t port, void *ctx)
 int timer_init(void)
 {
     int rc = events_bind_virq(VIRQ_TIMER, timer_event, 0, &timer_port);
-    if (rc)
+    if (rc < 0)
         return rc;
     printk("test-vm: timer: VIRQ_TIMER on port %u, clock at %lu ms\n", timer_port,
            (unsigned long)(time_now_ns() / NS_PER_MS));
-    return 0;
+    return rc; /* EVENTS_STILL_BOUND after a resume of the same domain */
 }
 
 void wait_for_event_until(uint64_t deadline_ns)

@@ -19,7 +19,10 @@ uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc);
 
 uint64_t time_now_ns(void);
 
-/* Bind VIRQ_TIMER (again, after a resume). */
+/*
+ * Bind VIRQ_TIMER (again, after a resume): 0, EVENTS_STILL_BOUND if Xen had
+ * kept it bound (a resume of the same domain), or Xen's -errno.
+ */
 int timer_init(void);
 
 /*

@@ -21,6 +21,10 @@
 
 #include "arch/xen.h"
 #include "drivers/ring_transport.h"
+#include "drivers/xenstore_decoder.h"
+#include "drivers/xenstore_watch.h"
+
+typedef uint32_t xenstore_tx; /* 0: no transaction */
 
 /* Error codes (negated when returned).  Names match xenstored's XS_ERROR strings. */
 enum xenstore_error {
@@ -52,50 +56,33 @@ enum xenstore_error {
 const char *xenstore_error_name(int err);                   /* accepts err or -err */
 int xenstore_error_from_name(const char *name, size_t len); /* positive code */
 
-#define XENSTORE_MAX_WATCHES      8
-#define XENSTORE_WATCH_QUEUE      16
-#define XENSTORE_PATH_MAX         (XENSTORE_ABS_PATH_MAX + 1)
-#define XENSTORE_TOKEN_MAX        32
 #define XENSTORE_REPLY_TIMEOUT_NS (5ull * 1000 * 1000 * 1000)
-
-struct xenstore_watch_event {
-    char path[XENSTORE_PATH_MAX];
-    char token[XENSTORE_TOKEN_MAX];
-};
-
-struct xenstore_watch {
-    bool active;
-    char path[XENSTORE_PATH_MAX];
-    char token[XENSTORE_TOKEN_MAX];
-};
+#define XENSTORE_MAX_ORPHANS      8 /* transactions started too late, waiting to be ended */
 
 struct xenstore {
     struct xenstore_domain_interface *ring;
     struct ring_transport transport;
     uint32_t next_req_id;
 
-    /* The message being reassembled from the response ring. */
-    struct xsd_sockmsg in_hdr;
-    size_t in_got; /* bytes of header + body received so far */
-    char in_body[XENSTORE_PAYLOAD_MAX + 1];
-
-    /* Watch events received but not yet handed out (a FIFO ring). */
-    struct xenstore_watch_event queue[XENSTORE_WATCH_QUEUE];
-    unsigned int queue_head, queue_len;
-    unsigned long events_dropped; /* only if the queue overflowed */
-
-    /* Registered watches, re-registered by xenstore_resume(). */
-    struct xenstore_watch watches[XENSTORE_MAX_WATCHES];
+    struct xenstore_decoder in;      /* the response stream, message by message */
+    struct xenstore_watches watches; /* what we watch, and events not yet handed out */
 
     /* The one request in flight (requests are synchronous). */
     bool awaiting_reply;
-    bool reply_ready; /* in_hdr/in_body hold its reply, not yet taken */
+    bool reply_ready; /* in.hdr/in.body hold its reply, not yet taken */
     uint32_t awaiting_req_id;
-    uint32_t awaiting_type;
+
+    /*
+     * Transactions xenstored started for a TRANSACTION_START whose reply came
+     * after its deadline: nobody uses them, and each counts against the
+     * domain's quota (10 in C xenstored) until it is ended.
+     */
+    xenstore_tx orphans[XENSTORE_MAX_ORPHANS];
+    unsigned int n_orphans;
+    bool ending_orphans;
+
     unsigned long protocol_errors; /* malformed or unexpected messages skipped */
 };
-
-typedef uint32_t xenstore_tx; /* 0: no transaction */
 
 void xenstore_init(struct xenstore *xs, struct xenstore_domain_interface *ring,
                    const struct ring_transport *transport);
@@ -112,7 +99,11 @@ int xenstore_directory(struct xenstore *xs, xenstore_tx tx, const char *path, ch
                        size_t len);
 
 int xenstore_transaction_start(struct xenstore *xs, xenstore_tx *tx);
-/* commit=false aborts.  Returns -XS_EAGAIN when the transaction must be retried. */
+/*
+ * commit=false aborts.  Returns -XS_EAGAIN when the transaction must be
+ * retried.  -XS_ETIMEDOUT for a commit means "unknown": xenstored may have
+ * committed it, and only reading the store again tells.
+ */
 int xenstore_transaction_end(struct xenstore *xs, xenstore_tx tx, bool commit);
 
 /*
@@ -145,6 +136,9 @@ int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx
 int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const char *expected,
                                 const char *value);
 
+/* A transaction body's error that only says the commit's reply never came (see above). */
+#define XENSTORE_COMMIT_UNKNOWN (-XS_ETIMEDOUT)
+
 /*
  * Paths longer than XENSTORE_ABS_PATH_MAX, and requests whose payload would
  * exceed XENSTORE_PAYLOAD_MAX, fail with -XS_E2BIG before anything is sent;
@@ -153,9 +147,12 @@ int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const cha
 
 /*
  * Watch path (relative paths get relative event paths).  The token must be
- * shorter than XENSTORE_TOKEN_MAX.  -XS_EEXIST if this path+token is already
- * watched, -XS_ENOSPC when all XENSTORE_MAX_WATCHES are in use.  Events are
- * queued only for tokens of registered watches.
+ * shorter than XENSTORE_TOKEN_MAX.  Returns 0 once xenstored has the watch
+ * (also when it says EEXIST: it had it already, e.g. after a resume of the
+ * same domain, and then fires no event), -XS_EEXIST if this path+token is
+ * registered already, -XS_ENOSPC when all XENSTORE_MAX_WATCHES are in use,
+ * or the request's error (the watch is then forgotten; call again to retry).
+ * Events are queued only for tokens of watches the caller has asked for.
  */
 int xenstore_watch(struct xenstore *xs, const char *path, const char *token);
 /* Forgets the watch and its queued events (-XS_ENOENT if we have no such watch). */
@@ -166,26 +163,37 @@ int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token);
  * watch event.  Returns true and fills *ev if there was one.
  */
 bool xenstore_next_watch_event(struct xenstore *xs, struct xenstore_watch_event *ev);
-/* True if a watch event is queued or unread bytes wait in the response ring. */
+/* True if a watch event is queued, unread bytes wait in the response ring, or orphans wait. */
 bool xenstore_has_work(struct xenstore *xs);
+/*
+ * Without blocking on the ring: take what the response ring holds, and end
+ * (abort) the orphaned transactions that late replies revealed.
+ */
+void xenstore_service(struct xenstore *xs);
+
+/* Watch events dropped so far because the queue was full (only ever grows). */
+unsigned long xenstore_events_dropped(const struct xenstore *xs);
+/* Malformed or unexpected messages from xenstored skipped so far. */
+unsigned long xenstore_protocol_errors(const struct xenstore *xs);
 
 /*
  * The response stream decoder, without the ring: take up to len bytes of the
- * reply/event byte stream, reassemble messages and dispatch them (events to
- * the queue, the awaited reply to in_hdr/in_body; anything malformed is
- * logged, counted in protocol_errors and skipped).  Returns the bytes taken:
- * fewer than len only when the awaited reply is complete.  The ring reader
- * feeds it; the fuzz target feeds it too.
+ * reply/event byte stream, and dispatch each complete message (events to
+ * the queue, the awaited reply kept for its request; anything malformed is
+ * logged, counted and skipped).  Returns the bytes taken: fewer than len
+ * only when the awaited reply is complete.  The fuzz target feeds it.
  */
 size_t xenstore_feed(struct xenstore *xs, const char *bytes, size_t len);
 
 /*
- * After resuming in a new domain: forget any half-received message, skip
- * whatever the response ring holds (replies to requests that died with the
- * old domain), and register every watch again (each fires once, as on first
- * registration; a watch the server still has counts as registered).  Watch
- * events already queued stay queued.  Returns 0 or the first error.
+ * After SHUTDOWN_suspend returned 0.  In a new domain (same_domain false)
+ * the ring is new: forget any half-received message and skip what it holds.
+ * In the same domain (a non-cooperative resume: Xen kept the bindings) the
+ * connection is the old one, with its watch events still in the ring: keep
+ * reading it.  Either way xenstored may not have our watches any more: they
+ * count as unregistered until xenstore_watch() registers each again (the
+ * caller's job, which may retry).  Queued watch events stay queued.
  */
-int xenstore_resume(struct xenstore *xs, struct xenstore_domain_interface *ring);
+void xenstore_resume(struct xenstore *xs, struct xenstore_domain_interface *ring, bool same_domain);
 
 #endif

@@ -1,6 +1,5 @@
 /*
- * The xenstore ring at byte level, and the reassembly of messages from the
- * response stream.
+ * The xenstore ring at byte level.
  *
  * Ordering (docs/misc/xenstore-ring.txt): a producer writes the data, then
  * publishes the new producer index; a consumer reads the producer index, then
@@ -11,10 +10,8 @@
  */
 #include "drivers/xenstore_ring.h"
 
-#include "lib/printk.h"
+#include "lib/log.h"
 #include "lib/string.h"
-
-#define HDR_SIZE sizeof(struct xsd_sockmsg)
 
 static size_t min_size(size_t a, size_t b)
 {
@@ -63,12 +60,12 @@ void xenstore_ring_discard_input(struct xenstore_domain_interface *ring)
     __atomic_store_n(&ring->rsp_cons, prod, __ATOMIC_RELEASE);
 }
 
-bool xenstore_ring_receive(struct xenstore *xs)
+bool xenstore_ring_receive(struct xenstore_domain_interface *ring, struct xenstore_decoder *d,
+                           const struct ring_transport *t, unsigned long *corrupt)
 {
-    struct xenstore_domain_interface *ring = xs->ring;
     bool took = false;
 
-    while (!xs->reply_ready) {
+    while (!d->complete) {
         /* Acquire: read the producer index before the data it covers. */
         XENSTORE_RING_IDX prod = __atomic_load_n(&ring->rsp_prod, __ATOMIC_ACQUIRE);
         XENSTORE_RING_IDX cons = ring->rsp_cons;
@@ -77,73 +74,26 @@ bool xenstore_ring_receive(struct xenstore *xs)
         if (avail == 0)
             break;
         if (avail > XENSTORE_RING_SIZE) {
-            printk("test-vm: xenstore: protocol error: response ring indices cons %u prod %u; "
-                   "skipping its content\n",
-                   cons, prod);
-            xs->protocol_errors++;
+            log_info("xenstore",
+                     "protocol error: response ring indices cons %u prod %u; skipping its content",
+                     cons, prod);
+            (*corrupt)++;
             xenstore_ring_discard_input(ring);
             break;
         }
 
         size_t off = MASK_XENSTORE_IDX(cons);
         size_t n = min_size(avail, XENSTORE_RING_SIZE - off);
-        size_t used = xenstore_feed(xs, &ring->rsp[off], n);
+        size_t used = xenstore_decoder_feed(d, &ring->rsp[off], n);
 
         /* Release: we are done reading the bytes before the server may reuse them. */
         __atomic_store_n(&ring->rsp_cons, cons + (XENSTORE_RING_IDX)used, __ATOMIC_RELEASE);
         took = took || used > 0;
         /* A server with a full ring waits for room; tell it there is some. */
         if (avail == XENSTORE_RING_SIZE && used > 0)
-            xs->transport.notify(xs->transport.ctx);
+            t->notify(t->ctx);
         if (used < n)
             break;
     }
     return took;
-}
-
-/*
- * A header whose length is beyond XENSTORE_PAYLOAD_MAX means the stream's
- * framing is lost (xenstored never sends one).  We cannot trust that length
- * to skip a body, so we drop the 16 header bytes and read a header again from
- * the next byte: if the junk was only a header, we are back in step at once.
- */
-static bool header_is_sane(struct xenstore *xs)
-{
-    if (xs->in_hdr.len <= XENSTORE_PAYLOAD_MAX)
-        return true;
-    printk("test-vm: xenstore: protocol error: message type %u req_id %u claims len %u > %u; "
-           "dropping its header to resynchronise\n",
-           xs->in_hdr.type, xs->in_hdr.req_id, xs->in_hdr.len, XENSTORE_PAYLOAD_MAX);
-    xs->protocol_errors++;
-    xs->in_got = 0;
-    return false;
-}
-
-size_t xenstore_feed(struct xenstore *xs, const char *bytes, size_t len)
-{
-    size_t used = 0;
-
-    while (used < len && !xs->reply_ready) {
-        if (xs->in_got < HDR_SIZE) {
-            size_t n = min_size(HDR_SIZE - xs->in_got, len - used);
-            memcpy((char *)&xs->in_hdr + xs->in_got, bytes + used, n);
-            xs->in_got += n;
-            used += n;
-            if (xs->in_got < HDR_SIZE || !header_is_sane(xs))
-                continue;
-        } else {
-            size_t body_got = xs->in_got - HDR_SIZE;
-            size_t n = min_size(xs->in_hdr.len - body_got, len - used);
-            memcpy(xs->in_body + body_got, bytes + used, n);
-            xs->in_got += n;
-            used += n;
-        }
-        if (xs->in_got == HDR_SIZE + xs->in_hdr.len) {
-            /* Bodies are strings; terminate them so no reader can run off. */
-            xs->in_body[xs->in_hdr.len] = '\0';
-            if (!xenstore_dispatch_message(xs))
-                xs->in_got = 0;
-        }
-    }
-    return used;
 }

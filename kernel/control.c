@@ -1,15 +1,16 @@
 /*
- * The control interpreter's interface: boot, and which watch fired.  See
- * control.h, control_internal.h for its other files, and README.md, "The protocol"
- * for the protocol and every console line.
+ * The control interpreter's interface: boot, which watch fired, and what is
+ * due.  See control.h, control_internal.h for its other files, and
+ * README.md, "The protocol" for the protocol and every console line.
  */
 #include "kernel/control_internal.h"
 
 #include <stdint.h>
 
-#include "lib/quote.h"
 #include "kernel/status.h"
+#include "lib/log.h"
 #include "lib/printk.h"
+#include "lib/quote.h"
 #include "lib/string.h"
 
 void control_log_command(const char *before, const char *command, const char *after)
@@ -19,16 +20,17 @@ void control_log_command(const char *before, const char *command, const char *af
     printk("test-vm: %s%s%s\n", before, shown, after);
 }
 
-int control_read_value(struct control *c, struct xenstore *xs, xenstore_tx tx, const char *path)
+int control_read_value(struct xenstore *xs, xenstore_tx tx, const char *path,
+                       struct control_value *v)
 {
-    int n = xenstore_read(xs, tx, path, c->value, sizeof(c->value));
+    int n = xenstore_read(xs, tx, path, v->bytes, sizeof(v->bytes));
 
-    c->value_len = 0;
+    v->len = 0;
     if (n == -XS_ENOENT || n == 0)
         return 1;
     if (n < 0)
         return n;
-    c->value_len = (size_t)n;
+    v->len = (size_t)n;
     return 0;
 }
 
@@ -42,7 +44,7 @@ void control_init(struct control *c, struct xenstore *xs, const struct control_p
     c->status.state = "ready";
     c->status.last_action = "";
     c->status.last_suspend = "";
-    c->events_dropped_seen = xs->events_dropped;
+    c->events_dropped_seen = xenstore_events_dropped(xs);
 }
 
 /* data/test-vm/boots survives only if a toolstack keeps data/ across a reboot. */
@@ -66,43 +68,32 @@ static const char *feature_name(enum control_feature f)
     return f == FEATURE_OFF ? "0" : f == FEATURE_OMIT ? "omitted" : "1";
 }
 
-static int watch(struct control *c, const char *path, const char *token)
-{
-    int err = xenstore_watch(c->xs, path, token);
-    if (err)
-        status_error(c, "%s: error: watching it failed (%s)", path, xenstore_error_name(err));
-    return err;
-}
-
 int control_start(struct control *c)
 {
-    char domid[48];
+    char domid[16];
     int first_err = 0;
 
     int n = xenstore_read(c->xs, 0, "domid", domid, sizeof(domid));
     if (n >= 0) {
-        quote(c->shown, sizeof(c->shown), domid, (size_t)n, QUOTE_BARE, sizeof(domid));
-        printk("test-vm: domid %s\n", c->shown);
+        quote(c->domid, sizeof(c->domid), domid, (size_t)n, QUOTE_BARE, sizeof(domid));
+        printk("test-vm: domid %s\n", c->domid);
     } else {
-        status_error(c, "domid: error: reading it failed (%s)", xenstore_error_name(n));
+        status_error(c, "domid", "reading it failed (%s)", xenstore_error_name(n));
         first_err = n;
     }
 
     status_publish_features(c);
-    printk("test-vm: features: poweroff=%s reboot=%s suspend=%s\n",
-           feature_name(c->cfg.feature_poweroff), feature_name(c->cfg.feature_reboot),
-           feature_name(c->cfg.feature_suspend));
+    log_info("features", "poweroff=%s reboot=%s suspend=%s", feature_name(c->cfg.feature_poweroff),
+             feature_name(c->cfg.feature_reboot), feature_name(c->cfg.feature_suspend));
 
-    int err_shutdown = watch(c, SHUTDOWN_PATH, CONTROL_TOKEN_SHUTDOWN);
-    int err_testing = watch(c, TESTING_PATH, CONTROL_TOKEN_TESTING);
-    if (!err_shutdown && !err_testing)
-        printk("test-vm: watching control/shutdown and control/testing\n");
-    if (!first_err)
-        first_err = err_shutdown ? err_shutdown : err_testing;
+    control_watch_keys(c);
+    if (!first_err && !control_watching(c))
+        first_err = -XS_EAGAIN;
 
     c->status.boots = previous_boots(c) + 1;
     status_publish_all(c);
-    printk("test-vm: ready (version %s)\n", status_version());
+    printk("test-vm: %s (version %s)\n", control_watching(c) ? "ready" : "degraded",
+           status_version());
     return first_err;
 }
 
@@ -117,10 +108,44 @@ void control_handle_watch(struct control *c, const struct xenstore_watch_event *
      * The client dropped a watch event (its queue was full): it may have been
      * the last one for a key, so read both as if they had fired.
      */
-    if (c->xs->events_dropped != c->events_dropped_seen) {
-        c->events_dropped_seen = c->xs->events_dropped;
-        printk("test-vm: xenstore: watch events were dropped; reading both keys again\n");
+    unsigned long dropped = xenstore_events_dropped(c->xs);
+    if (dropped != c->events_dropped_seen) {
+        c->events_dropped_seen = dropped;
+        log_info("xenstore", "watch events were dropped; reading both keys again");
         control_testing_changed(c);
         control_shutdown_changed(c);
     }
+}
+
+static bool is_due(const struct control *c, const struct control_retry *r)
+{
+    return r->due && c->power.now_ns(c->power.ctx) >= r->at;
+}
+
+void control_run_due(struct control *c)
+{
+    if (is_due(c, &c->watch_retry))
+        control_watch_keys(c);
+    if (is_due(c, &c->reread_retry)) {
+        bool testing = c->reread_testing, shutdown = c->reread_shutdown;
+        c->reread_retry.due = false;
+        c->reread_testing = c->reread_shutdown = false;
+        /* Either may schedule itself again. */
+        if (testing)
+            control_testing_changed(c);
+        if (shutdown)
+            control_shutdown_changed(c);
+        if (!c->reread_testing && !c->reread_shutdown)
+            c->reread_retry.tries = 0;
+    }
+}
+
+uint64_t control_next_deadline(const struct control *c)
+{
+    uint64_t next = CONTROL_NO_DEADLINE;
+    if (c->watch_retry.due && c->watch_retry.at < next)
+        next = c->watch_retry.at;
+    if (c->reread_retry.due && c->reread_retry.at < next)
+        next = c->reread_retry.at;
+    return next;
 }

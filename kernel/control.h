@@ -15,19 +15,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "drivers/xenstore.h"
 #include "kernel/command.h"
-#include "lib/printk.h"
 
+/* What the interpreter needs of the machine: the kernel's is kernel/power.c and the timer. */
 struct control_power {
     /*
      * Carry out SCHEDOP_shutdown with a SHUTDOWN_* reason.  On real Xen it
-     * returns only for SHUTDOWN_suspend (0: resumed in a new domain, with every
-     * driver set up again; 1: cancelled or checkpointed) or on failure (< 0).
+     * returns only for SHUTDOWN_suspend (0: resumed, with every driver set up
+     * again; 1: cancelled or checkpointed) or on failure (Xen's -errno).
      */
     int (*shutdown)(void *ctx, unsigned int reason);
+    /* The clock, in ns: for retries with a back-off. */
+    uint64_t (*now_ns)(void *ctx);
     void *ctx;
 };
+
+/* control_next_deadline() when nothing is scheduled. */
+#define CONTROL_NO_DEADLINE UINT64_MAX
 
 /* What the kernel command line says about each control/feature-* key. */
 enum control_feature {
@@ -50,12 +57,24 @@ struct control_config {
 
 /* What data/test-vm/ shows (README.md, "Status keys"). */
 struct control_status {
-    const char *state; /* "ready", "pending", "suspending" or "shutting-down" */
+    const char *state; /* "ready", "pending", "degraded", "suspending" or "shutting-down" */
     unsigned long boots, resumes, commands, errors;
     const char *last_action;  /* "" or an action name */
     const char *last_suspend; /* "", "resumed", "cancelled" or "failed" */
     char last_command[COMMAND_TEXT_MAX];
     char last_error[CONTROL_ERROR_MAX];
+    bool published; /* status_publish_all() has run: "state" may be written */
+};
+
+/*
+ * Something the interpreter must do again later: register a watch that
+ * failed, or read a key whose read or ack failed (a request must not be lost
+ * because one reply timed out).  Retried with a doubling back-off.
+ */
+struct control_retry {
+    bool due;
+    unsigned int tries;
+    uint64_t at; /* ns */
 };
 
 struct control {
@@ -76,14 +95,14 @@ struct control {
 
     struct control_status status;
     unsigned long events_dropped_seen;
+    char domid[48]; /* as read at boot or the last resume, shown quoted */
 
-    /* Scratch space, here rather than on the 16 KiB kernel stack. */
-    char value[XENSTORE_PAYLOAD_MAX + 1];
-    size_t value_len;
-    int decision;
-    struct command parsed;
-    char text[COMMAND_TEXT_MAX];
-    char shown[PRINTK_LINE_MAX];
+    /* The two watches; "ready" only while xenstored has both. */
+    bool watching_shutdown, watching_testing;
+    struct control_retry watch_retry;
+    /* Keys to read again (after a resume, a registration, or a failed read). */
+    bool reread_shutdown, reread_testing;
+    struct control_retry reread_retry;
 };
 
 /* No xenstore traffic yet: power and cfg are copied. */
@@ -93,10 +112,16 @@ void control_init(struct control *c, struct xenstore *xs, const struct control_p
 /*
  * The boot sequence: read and log "domid", write the control/feature-* keys,
  * watch control/shutdown and control/testing, publish data/test-vm/ with
- * state "ready".  Returns 0, or the first xenstore error (negative) after
- * doing as much of the rest as it could.
+ * state "ready" (or "degraded" while a watch is not registered yet: it is
+ * retried from control_run_due()).  Returns 0, or the first xenstore error
+ * (negative) after doing as much of the rest as it could.
  */
 int control_start(struct control *c);
+
+/* Run the retries whose time has come. */
+void control_run_due(struct control *c);
+/* When the next retry is due (ns), or CONTROL_NO_DEADLINE. */
+uint64_t control_next_deadline(const struct control *c);
 
 /*
  * Handle one watch event from the kernel's main loop.  It re-reads the

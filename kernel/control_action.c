@@ -4,9 +4,12 @@
  */
 #include "kernel/control_internal.h"
 
+#include "drivers/xen_errno.h"
 #include "lib/quote.h"
 #include "kernel/status.h"
+#include "lib/log.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 
 static void read_domid(struct control *c, char *buf, size_t len)
 {
@@ -18,30 +21,50 @@ static void read_domid(struct control *c, char *buf, size_t len)
         quote(buf, len, value, (size_t)n, QUOTE_BARE, sizeof(value));
 }
 
-static void suspend(struct control *c)
+/*
+ * SHUTDOWN_suspend returned 0: resumed, in a new domain (restore, migrate)
+ * whose xenstore directory has none of our keys, or in the same one (a
+ * non-cooperative resume).  Either way the watches are registered again, and
+ * both keys read again: a request written while we were suspended has fired
+ * no event we will see.
+ */
+static void resumed(struct control *c)
 {
     struct control_status *s = &c->status;
     char domid[48];
 
+    s->resumes++;
+    s->last_suspend = "resumed";
+    c->own_ack_set = false;
+    read_domid(c, domid, sizeof(domid));
+    bool same = strcmp(domid, c->domid) == 0;
+    log_info("suspend", "resumed in %s domain (domid %s)", same ? "the same" : "a new", domid);
+    memcpy(c->domid, domid, sizeof(c->domid));
+    s->published = false; /* state is written last, by status_publish_all() */
+    status_publish_features(c);
+    control_watches_lost(c);
+    status_publish_all(c);
+}
+
+static void suspend(struct control *c)
+{
+    struct control_status *s = &c->status;
+
     status_set_state(c, "suspending");
     int rc = c->power.shutdown(c->power.ctx, SHUTDOWN_suspend);
     if (rc == 0) {
-        /* A new domain, with a new xenstore directory that has none of our keys. */
-        s->resumes++;
-        s->last_suspend = "resumed";
-        c->own_ack_set = false;
-        read_domid(c, domid, sizeof(domid));
-        printk("test-vm: suspend: resumed in a new domain (domid %s)\n", domid);
-        status_publish_features(c);
-        status_publish_all(c);
+        resumed(c);
         return;
     }
     if (rc > 0) {
         s->last_suspend = "cancelled";
-        printk("test-vm: suspend: cancelled\n");
+        log_info("suspend", "cancelled");
+        /* Requests may have come meanwhile; the watches still stand, but look anyway. */
+        c->reread_shutdown = c->reread_testing = true;
+        c->reread_retry = (struct control_retry){.due = true, .at = 0};
     } else {
         s->last_suspend = "failed";
-        status_error(c, "suspend: error: SCHEDOP_shutdown failed (%d)", rc);
+        status_error(c, "suspend", "SCHEDOP_shutdown failed (%s)", xen_errno_name(rc));
     }
     status_put(c, "last-suspend", s->last_suspend);
     status_set_state(c, NULL);
@@ -53,9 +76,9 @@ void control_act(struct control *c, enum command_action action)
     unsigned int reason;
 
     if (action == COMMAND_ACTION_HALT)
-        printk("test-vm: action: halt (as poweroff: Xen has no halt)\n");
+        log_info("action", "halt (as poweroff: Xen has no halt)");
     else
-        printk("test-vm: action: %s\n", name);
+        log_info("action", "%s", name);
     c->status.last_action = name;
     status_put(c, "last-action", name);
 
@@ -80,6 +103,6 @@ void control_act(struct control *c, enum command_action action)
     int rc = c->power.shutdown(c->power.ctx, reason);
     /* Still here: Xen refused (or a host test's power returned). */
     if (rc < 0)
-        status_error(c, "action: error: %s failed (%d)", name, rc);
+        status_error(c, "action", "%s failed (%s)", name, xen_errno_name(rc));
     status_set_state(c, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * The control interpreter's parts, shared between its files:
  *
- *   control.c           the interface: boot, and which watch fired
+ *   control.c           the interface: boot, which watch fired, what is due
+ *   control_watch.c     registering the two watches, and retries with back-off
  *   control_shutdown.c  control/shutdown: requests from the toolstack
  *   control_testing.c   control/testing: commands from the tester
  *   control_action.c    carrying out an action, and what a suspend leaves
@@ -18,13 +19,19 @@
 #define SHOWN_REQUEST_CHARS 100
 #define SHOWN_COMMAND_CHARS 400
 
+/* A value read from control/shutdown or control/testing (it may hold NUL bytes). */
+struct control_value {
+    char bytes[XENSTORE_PAYLOAD_MAX + 1];
+    size_t len; /* 0 if "" or absent */
+};
+
 /*
- * In transaction tx, read path into c->value and its length into
- * c->value_len (0 if it is "" or absent).  Returns 0 if there is a value to
+ * In transaction tx, read path into *v.  Returns 0 if there is a value to
  * handle, 1 if there is none ("" or no key: a transaction body returns that
  * to end the transaction with nothing to ack), or a negative error.
  */
-int control_read_value(struct control *c, struct xenstore *xs, xenstore_tx tx, const char *path);
+int control_read_value(struct xenstore *xs, xenstore_tx tx, const char *path,
+                       struct control_value *v);
 
 /* Read control/shutdown and handle what it holds. */
 void control_shutdown_changed(struct control *c);
@@ -34,12 +41,37 @@ void control_testing_changed(struct control *c);
 
 /*
  * printk "test-vm: <before><command><after>\n" with the normalised command
- * cut to SHOWN_COMMAND_CHARS, so that the line stays whole: printk cuts a
- * long message, newline and all.
+ * cut to SHOWN_COMMAND_CHARS, so that the line stays whole.
  */
 void control_log_command(const char *before, const char *command, const char *after);
 
 /* Carry out an action now: log it, publish it, ask struct control_power. */
 void control_act(struct control *c, enum command_action action);
+
+/*
+ * Register whichever of the two watches xenstored lacks.  Once both are
+ * registered: the console line, state "ready", and both keys read again (a
+ * watch that was already there fires no event).  If one fails: an error line
+ * per try, state "degraded", and a retry after a doubling back-off.
+ */
+void control_watch_keys(struct control *c);
+/* After a resume: xenstore may have neither watch; register both again at once. */
+void control_watches_lost(struct control *c);
+/* Both watches registered? */
+bool control_watching(const struct control *c);
+
+/*
+ * Reading a key (or acking what it held) failed in a way that may pass (a
+ * timeout, EAGAIN, a quota): read it again after a back-off, so that a
+ * request is not lost to one bad reply.  Gives up after CONTROL_REREAD_TRIES.
+ */
+void control_reread_later(struct control *c, const char *path);
+#define CONTROL_REREAD_TRIES 5
+
+/* r is due after the back-off for its next try; "the try" is counted. */
+void control_retry_schedule(struct control *c, struct control_retry *r);
+/* The delay before try n (1, 2, ...): 100 ms doubling, at most CONTROL_RETRY_MAX_MS. */
+uint64_t control_retry_delay_ms(unsigned int try);
+#define CONTROL_RETRY_MAX_MS 10000
 
 #endif

@@ -9,55 +9,67 @@
 
 #include <stdint.h>
 
-#include "lib/quote.h"
 #include "kernel/status.h"
+#include "lib/log.h"
 #include "lib/printk.h"
+#include "lib/quote.h"
+#include "lib/string.h"
 
 /* The transaction body: read the command and ack it with "". */
-static int read_testing_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
+static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
 {
-    struct control *c = ctx;
-    int rc = control_read_value(c, xs, tx, TESTING_PATH);
+    struct control_value *v = ctx;
+    int rc = control_read_value(xs, tx, TESTING_PATH, v);
     if (rc)
         return rc;
     return xenstore_write(xs, tx, TESTING_PATH, "");
 }
 
-void control_testing_changed(struct control *c)
+/* The commit's reply never came: the key reads "" only if the ack went through. */
+static bool ack_committed(struct control *c)
 {
-    struct command *cmd = &c->parsed;
-    char err[COMMAND_ERROR_MAX];
+    char now[1];
+    return xenstore_read(c->xs, 0, TESTING_PATH, now, sizeof(now)) == 0;
+}
 
-    int rc = xenstore_transaction_retry(c->xs, read_testing_and_ack, c, XENSTORE_TX_MAX_TRIES);
+/* Read and ack the key; true with the command in *v, false if there is none or it failed. */
+static bool take_command(struct control *c, struct control_value *v)
+{
+    int rc = xenstore_transaction_retry(c->xs, read_and_ack, v, XENSTORE_TX_MAX_TRIES);
+    if (rc == XENSTORE_COMMIT_UNKNOWN && v->len && ack_committed(c)) {
+        log_info("control/testing",
+                 "the reply to the ack's commit timed out, but the key shows the ack");
+        rc = 0;
+    }
     if (rc > 0)
-        return; /* "" or no key: our own ack, or the watch registering */
-    if (rc < 0 && c->value_len && rc == -XS_EACCES) {
+        return false; /* "" or no key: our own ack, or the watch registering */
+    if (rc == -XS_EACCES && v->len) {
         /* Usually xl: dom0 made the key in control/, which the guest may only read. */
-        status_error(c, "control/testing: error: acking it failed (EACCES): the VM cannot write "
-                        "control/testing; make it writable by this domain "
-                        "(xenstore-chmod KEY n<domid>)");
-        return;
+        status_error(c, TESTING_PATH,
+                     "acking it failed (EACCES): the VM cannot write control/testing; make it "
+                     "writable by this domain (xenstore-chmod KEY n<domid>)");
+        return false;
     }
     if (rc < 0) {
-        status_error(c, "control/testing: error: %s it failed (%s)",
-                     c->value_len ? "acking" : "reading", xenstore_error_name(rc));
-        return;
+        status_error(c, TESTING_PATH, "%s it failed (%s)", v->len ? "acking" : "reading",
+                     xenstore_error_name(rc));
+        if (rc != -XS_EACCES)
+            control_reread_later(c, TESTING_PATH);
+        return false;
     }
-    quote(c->shown, SHOWN_COMMAND_CHARS, c->value, c->value_len, QUOTE_BARE, SIZE_MAX);
-    printk("test-vm: control/testing: received %s\n", c->shown);
-    printk("test-vm: control/testing: acked (wrote \"\")\n");
+    return true;
+}
 
-    if (command_parse(c->value, c->value_len, cmd, err, sizeof(err)) < 0) {
-        /* The pending command, if any, stays. */
-        status_error(c, "control/testing: error: %s", err);
-        return;
-    }
+/* An accepted command: publish it, and keep it pending or carry it out. */
+static void accept(struct control *c, const struct command *cmd)
+{
     c->status.commands++;
     command_format(cmd, c->status.last_command, sizeof(c->status.last_command));
     control_log_command("control/testing: accepted ", c->status.last_command, "");
     if (c->has_pending) {
-        command_format(&c->pending, c->text, sizeof(c->text));
-        control_log_command("control/testing: replaces the pending command ", c->text, "");
+        char replaced[COMMAND_TEXT_MAX];
+        command_format(&c->pending, replaced, sizeof(replaced));
+        control_log_command("control/testing: replaces the pending command ", replaced, "");
         c->has_pending = false;
     }
     if (cmd->when == COMMAND_WHEN_ONSHUTDOWN) {
@@ -70,4 +82,25 @@ void control_testing_changed(struct control *c)
     status_set_state(c, NULL);
     if (cmd->when == COMMAND_WHEN_NOW)
         control_act(c, cmd->action);
+}
+
+void control_testing_changed(struct control *c)
+{
+    /* Static: 4 KiB is too much for the kernel stack; this never runs nested. */
+    static struct control_value value;
+    char shown[SHOWN_COMMAND_CHARS], err[COMMAND_ERROR_MAX];
+    struct command cmd;
+
+    if (!take_command(c, &value))
+        return;
+    quote(shown, sizeof(shown), value.bytes, value.len, QUOTE_BARE, SIZE_MAX);
+    log_info("control/testing", "received %s", shown);
+    log_info("control/testing", "acked (wrote \"\")");
+
+    if (command_parse(value.bytes, value.len, &cmd, err, sizeof(err)) < 0) {
+        /* The pending command, if any, stays. */
+        status_error(c, TESTING_PATH, "%s", err);
+        return;
+    }
+    accept(c, &cmd);
 }

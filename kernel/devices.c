@@ -2,13 +2,16 @@
 #include "arch/arch.h"
 #include "drivers/events.h"
 #include "drivers/timer.h"
+#include "drivers/xen_errno.h"
+#include "lib/log.h"
 #include "lib/printk.h"
 
-int64_t hvm_param(uint32_t index)
+int hvm_param(uint32_t index, uint64_t *value)
 {
     struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
     long rc = hypercall_hvm_op(HVMOP_get_param, &p);
-    return rc ? -1 : (int64_t)p.value;
+    *value = rc ? 0 : p.value;
+    return (int)rc;
 }
 
 static void notify_port(void *ctx)
@@ -40,18 +43,26 @@ static void ring_event(evtchn_port_t port, void *ctx)
     (void)ctx;
 }
 
+/* The ring and event channel the toolstack gave us (HVM params), bound to a handler. */
 static int find_ring(const char *name, uint32_t pfn_param, uint32_t evtchn_param, void **ring,
                      evtchn_port_t *port)
 {
-    int64_t pfn = hvm_param(pfn_param), evtchn = hvm_param(evtchn_param);
-    if (pfn <= 0 || evtchn <= 0) {
-        printk("test-vm: %s: no ring (pfn %ld, event channel %ld)\n", name, (long)pfn,
-               (long)evtchn);
-        return -1;
+    uint64_t pfn = 0, evtchn = 0;
+    int rc = hvm_param(pfn_param, &pfn);
+    if (!rc)
+        rc = hvm_param(evtchn_param, &evtchn);
+    if (rc) {
+        log_error(name, "reading its HVM params failed (%s)", xen_errno_name(rc));
+        return rc;
     }
-    *ring = arch_pfn_to_ptr((uint64_t)pfn);
+    if (pfn == 0 || evtchn == 0 || evtchn >= EVENTS_2L_PORTS) {
+        log_info(name, "no ring (pfn %lu, event channel %lu)", (unsigned long)pfn,
+                 (unsigned long)evtchn);
+        return -XEN_ENODEV;
+    }
+    *ring = arch_pfn_to_ptr(pfn);
     *port = (evtchn_port_t)evtchn;
-    printk("test-vm: %s: ring at pfn 0x%lx, event channel %u\n", name, (unsigned long)pfn, *port);
+    log_info(name, "ring at pfn 0x%lx, event channel %u", (unsigned long)pfn, *port);
     return events_bind(*port, ring_event, 0);
 }
 
@@ -89,11 +100,14 @@ static int console_up(struct devices *d)
 static int xenstore_up(struct devices *d, bool resume)
 {
     void *ring;
-    if (find_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN, &ring,
-                  &d->xenstore_port))
-        return -1;
-    if (resume)
-        return xenstore_resume(&d->xenstore, ring);
+    int rc = find_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN, &ring,
+                       &d->xenstore_port);
+    if (rc)
+        return rc;
+    if (resume) {
+        xenstore_resume(&d->xenstore, ring, d->same_domain);
+        return 0;
+    }
     struct ring_transport t = devices_ring_transport(&d->xenstore_port);
     xenstore_init(&d->xenstore, ring, &t);
     d->xenstore_up = true;
@@ -105,7 +119,10 @@ static int events_and_timer_up(struct devices *d)
     int rc = events_init(d->upcall_vector);
     if (rc)
         return rc;
-    return timer_init();
+    rc = timer_init();
+    /* Xen kept VIRQ_TIMER bound: the resume was of the same domain, which kept every binding. */
+    d->same_domain = rc == EVENTS_STILL_BOUND;
+    return rc < 0 ? rc : 0;
 }
 
 int devices_bring_up(struct devices *d, uint8_t upcall_vector)

@@ -17,11 +17,12 @@ struct devices {
     struct console console;
     struct xenstore xenstore;
     bool console_up, xenstore_up;
+    bool same_domain;           /* the last resume was of the same domain (Xen kept the bindings) */
     bool console_history_shown; /* the boot log went to a console ring */
 };
 
-/* Read an HVM param of our own domain; returns -1 on failure. */
-int64_t hvm_param(uint32_t index);
+/* Read an HVM param of our own domain: 0, or Xen's -errno (*value is then 0). */
+int hvm_param(uint32_t index, uint64_t *value);
 
 /*
  * How a ring driver talks to its backend over event channel *port: notify
@@ -33,15 +34,20 @@ struct ring_transport devices_ring_transport(evtchn_port_t *port);
 
 /*
  * Boot: events, timer, console (then the console is a printk sink), xenstore.
- * Returns 0, or < 0 if a device the VM cannot work without is missing.
+ * Returns 0, or Xen's -errno (-XEN_ENODEV: no ring) if a device the VM
+ * cannot work without is missing; each failing step logs its own line.
  */
 int devices_bring_up(struct devices *d, uint8_t upcall_vector);
 
 /*
- * After SHUTDOWN_suspend returned 0: the domain is new, so are shared_info,
- * every event channel and the rings' ports.  Watches are registered again.
- * The console is a printk sink again only once its new ring is found (never
- * if the new domain has none, or its port is beyond EVENTS_MAX_PORTS).
+ * After SHUTDOWN_suspend returned 0, set every device up again.  Usually the
+ * domain is new, and so are shared_info, every event channel and the rings'
+ * ports; after a non-cooperative resume it is the same domain, and Xen kept
+ * every binding (found out from VIRQ_TIMER: d->same_domain).  The xenstore
+ * client keeps its watch list, but the caller must register the watches
+ * again.  The console is a printk sink again only once its new ring is found
+ * (never if the new domain has none).  Returns 0 or Xen's -errno, like
+ * devices_bring_up(); it may be called again after a failure.
  */
 int devices_resume(struct devices *d);
 

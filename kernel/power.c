@@ -1,7 +1,16 @@
+/*
+ * SCHEDOP_shutdown, and after a suspend, the devices set up again.  A VM
+ * that resumed without its event channels or its xenstore ring could hear
+ * nothing while its state says "ready", so a resume whose devices cannot be
+ * set up again (after POWER_RESUME_TRIES tries) crashes the domain, with the
+ * reason on the console: the toolstack then sees a crash, not a silent VM.
+ */
 #include "kernel/power.h"
+
 #include "arch/arch.h"
+#include "drivers/xen_errno.h"
 #include "kernel/devices.h"
-#include "lib/printk.h"
+#include "lib/log.h"
 
 int power_shutdown(void *ctx, unsigned int reason)
 {
@@ -11,15 +20,21 @@ int power_shutdown(void *ctx, unsigned int reason)
     long rc = hypercall_sched_op(SCHEDOP_shutdown, &shutdown);
     if (reason != SHUTDOWN_suspend) {
         /* The reason and Xen's own rc, which the interpreter's action line lacks. */
-        printk("test-vm: power: error: SCHEDOP_shutdown(reason %u) returned %ld\n", reason, rc);
-        return rc < 0 ? (int)rc : -1;
+        log_error("power", "SCHEDOP_shutdown(reason %u) returned %ld", reason, rc);
+        return rc < 0 ? (int)rc : -XEN_EINVAL;
     }
-    if (rc == 0) {
-        /* A new domain: nothing Xen gave the old one is valid any more. */
-        int err = devices_resume(devices);
-        if (err)
-            printk("test-vm: power: error: setting devices up again after resume failed (%d)\n",
-                   err);
+    if (rc != 0)
+        return (int)rc;
+
+    int err = 0;
+    for (unsigned int try = 1; try <= POWER_RESUME_TRIES; try++) {
+        err = devices_resume(devices);
+        if (!err)
+            return 0;
+        log_error("power", "setting devices up again after resume failed (%s); try %u of %u",
+                  xen_errno_name(err), try, POWER_RESUME_TRIES);
     }
-    return (int)rc;
+    panic("test-vm: FATAL: resume: the devices could not be set up again (%s), so the VM could not "
+          "hear the toolstack; crashing the domain\n",
+          xen_errno_name(err));
 }

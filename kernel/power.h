@@ -5,9 +5,12 @@
  * SCHEDOP_shutdown with a SHUTDOWN_* reason, for struct control_power (ctx is
  * the struct devices).  For SHUTDOWN_suspend it returns 1 when the suspend
  * was cancelled or the domain checkpointed, and 0 after resuming in a new
- * domain, with every device set up again.  Other reasons return only if Xen
- * refused (< 0).
+ * domain (or, non-cooperatively, in the same one), with every device set up
+ * again: if that still fails after POWER_RESUME_TRIES tries, it panics
+ * (SHUTDOWN_crash, with the reason).  Other reasons return only if Xen
+ * refused (Xen's -errno).
  */
+#define POWER_RESUME_TRIES 3
 int power_shutdown(void *devices, unsigned int reason);
 
 #endif

@@ -1,6 +1,8 @@
 /* Publishing the control interpreter's status: see status.h. */
 #include "kernel/status.h"
 
+#include "kernel/control_internal.h"
+#include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "version.h" /* generated: build/version.h */
@@ -14,8 +16,7 @@ static void put_path(struct control *c, const char *path, const char *value)
 {
     int err = xenstore_write(c->xs, 0, path, value);
     if (err)
-        printk("test-vm: xenstore: error: writing %s failed (%s)\n", path,
-               xenstore_error_name(err));
+        log_error("xenstore", "writing %s failed (%s)", path, xenstore_error_name(err));
 }
 
 void status_put(struct control *c, const char *key, const char *value)
@@ -53,17 +54,20 @@ void status_publish_features(struct control *c)
 
 void status_publish_pending(struct control *c)
 {
+    char text[COMMAND_TEXT_MAX] = "";
     if (c->has_pending)
-        command_format(&c->pending, c->text, sizeof(c->text));
-    else
-        c->text[0] = '\0';
-    status_put(c, "pending", c->text);
+        command_format(&c->pending, text, sizeof(text));
+    status_put(c, "pending", text);
 }
 
 void status_set_state(struct control *c, const char *state)
 {
-    c->status.state = state ? state : c->has_pending ? "pending" : "ready";
-    status_put(c, "state", c->status.state);
+    if (!state)
+        state = !control_watching(c) ? "degraded" : c->has_pending ? "pending" : "ready";
+    c->status.state = state;
+    /* Until status_publish_all() has run, "state" waits: it is written last. */
+    if (c->status.published)
+        status_put(c, "state", state);
 }
 
 void status_publish_all(struct control *c)
@@ -80,17 +84,17 @@ void status_publish_all(struct control *c)
     status_put(c, "last-action", s->last_action);
     status_put(c, "last-suspend", s->last_suspend);
     status_put(c, "last-error", s->last_error);
+    c->status.published = true;
     status_set_state(c, NULL);
 }
 
-void status_error(struct control *c, const char *fmt, ...)
+void status_error(struct control *c, const char *where, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    fmt_vsnprintf(c->status.last_error, sizeof(c->status.last_error), fmt, ap);
+    log_vformat(c->status.last_error, sizeof(c->status.last_error), where, true, fmt, ap);
     va_end(ap);
-    printk("test-vm: %s\n", c->status.last_error);
     c->status.errors++;
     status_put(c, "last-error", c->status.last_error);
     status_put_number(c, "errors", c->status.errors);

@@ -30,17 +30,22 @@ void status_publish_features(struct control *c);
  */
 void status_publish_all(struct control *c);
 
-/* Set and publish "state"; NULL: "pending" if a command waits, else "ready". */
+/*
+ * Set and publish "state"; NULL: "degraded" while a watch is missing, else
+ * "pending" if a command waits, else "ready".  Before status_publish_all()
+ * it is only set: "state" is published last.
+ */
 void status_set_state(struct control *c, const char *state);
 
 /* Publish "pending" (the normalised pending command, or ""). */
 void status_publish_pending(struct control *c);
 
 /*
- * Report an error: one console line "test-vm: <message>", the message (e.g.
- * `control/testing: error: unknown field "acton"`) in last-error, and one
- * more in errors.
+ * Report an error: one console line "test-vm: <where>: error: <message>",
+ * the line without "test-vm: " (e.g. `control/testing: error: unknown field
+ * "acton"`) in last-error, and one more in errors.
  */
-void status_error(struct control *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void status_error(struct control *c, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,0 +1,16 @@
+#include "kernel/loop.h"
+
+uint64_t loop_step(struct control *c, struct xenstore *xs)
+{
+    struct xenstore_watch_event ev;
+
+    xenstore_service(xs);
+    while (xenstore_next_watch_event(xs, &ev))
+        control_handle_watch(c, &ev);
+    control_run_due(c);
+    if (xenstore_has_work(xs))
+        return LOOP_AGAIN;
+    uint64_t next = control_next_deadline(c);
+    /* A deadline of 0 would read as LOOP_AGAIN: it is due at once anyway. */
+    return next == LOOP_AGAIN ? LOOP_AGAIN : next;
+}
