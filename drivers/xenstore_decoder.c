@@ -31,7 +31,10 @@ static bool header_is_sane(struct xenstore_decoder *d)
 {
     if (d->hdr.len <= XENSTORE_PAYLOAD_MAX)
         return true;
-    log_info("xenstore", "protocol error: message type %u req_id %u claims len %u > %u; dropping its header to resynchronise", d->hdr.type, d->hdr.req_id, d->hdr.len, XENSTORE_PAYLOAD_MAX);
+    log_info(
+        "xenstore",
+        "protocol error: message type %u req_id %u claims len %u > %u; dropping its header to resynchronise",
+        d->hdr.type, d->hdr.req_id, d->hdr.len, XENSTORE_PAYLOAD_MAX);
     d->bad_headers++;
     d->got = 0;
     return false;

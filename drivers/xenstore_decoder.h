@@ -14,8 +14,8 @@
 
 struct xenstore_decoder {
     struct xsd_sockmsg hdr;
-    size_t got;    /* bytes of header + body received so far */
-    bool complete; /* hdr and body hold a whole message, not yet taken */
+    size_t got;                          /* bytes of header + body received so far */
+    bool complete;                       /* hdr and body hold a whole message, not yet taken */
     char body[XENSTORE_PAYLOAD_MAX + 1]; /* NUL-terminated after hdr.len bytes */
     unsigned long bad_headers;           /* headers dropped to resynchronise */
 };

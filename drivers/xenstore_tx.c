@@ -107,7 +107,6 @@ int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const cha
     return xenstore_transaction_retry(xs, cas_body, &cas, XENSTORE_TX_MAX_TRIES);
 }
 
-
 /* ---- transactions started too late */
 
 void xenstore_note_orphan(struct xenstore *xs, const char *body, size_t len)
@@ -116,7 +115,9 @@ void xenstore_note_orphan(struct xenstore *xs, const char *body, size_t len)
     if (!xenstore_parse_tx_id(body, len, &tx))
         return;
     if (xs->n_orphans == XENSTORE_MAX_ORPHANS) {
-        log_info("xenstore", "transaction %u started too late, and %u others wait to be ended: left open", tx, XENSTORE_MAX_ORPHANS);
+        log_info("xenstore",
+                 "transaction %u started too late, and %u others wait to be ended: left open", tx,
+                 XENSTORE_MAX_ORPHANS);
         return;
     }
     log_info("xenstore", "transaction %u started after its request timed out: ending it", tx);
@@ -143,4 +144,3 @@ void xenstore_end_orphans(struct xenstore *xs)
     }
     xs->ending_orphans = false;
 }
-

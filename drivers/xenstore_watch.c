@@ -95,7 +95,9 @@ void xenstore_watches_queue_event(struct xenstore_watches *w, const char *path, 
         quote(shown_path, SHOWN_CHARS, path, path_len, QUOTE_BARE, SIZE_MAX);
         quote(shown_token, SHOWN_CHARS, token, token_len, QUOTE_BARE, SIZE_MAX);
         w->dropped++;
-        log_info("xenstore", "watch event queue full: dropped event %s (token %s), %lu dropped so far", shown_path, shown_token, w->dropped);
+        log_info("xenstore",
+                 "watch event queue full: dropped event %s (token %s), %lu dropped so far",
+                 shown_path, shown_token, w->dropped);
         return;
     }
     struct xenstore_watch_event *ev = queued(w, w->len++);

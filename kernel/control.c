@@ -86,9 +86,9 @@ int control_start(struct control *c)
     log_info("features", "poweroff=%s reboot=%s suspend=%s", feature_name(c->cfg.feature_poweroff),
              feature_name(c->cfg.feature_reboot), feature_name(c->cfg.feature_suspend));
 
-    control_watch_keys(c);
-    if (!first_err && !control_watching(c))
-        first_err = -XS_EAGAIN;
+    int err = control_watch_keys(c);
+    if (!first_err)
+        first_err = err;
 
     c->status.boots = previous_boots(c) + 1;
     status_publish_all(c);
@@ -102,7 +102,7 @@ void control_handle_watch(struct control *c, const struct xenstore_watch_event *
     if (strcmp(ev->token, CONTROL_TOKEN_TESTING) == 0)
         control_testing_changed(c);
     else if (strcmp(ev->token, CONTROL_TOKEN_SHUTDOWN) == 0)
-        control_shutdown_changed(c);
+        control_shutdown_changed(c, false);
 
     /*
      * The client dropped a watch event (its queue was full): it may have been
@@ -113,7 +113,7 @@ void control_handle_watch(struct control *c, const struct xenstore_watch_event *
         c->events_dropped_seen = dropped;
         log_info("xenstore", "watch events were dropped; reading both keys again");
         control_testing_changed(c);
-        control_shutdown_changed(c);
+        control_shutdown_changed(c, false);
     }
 }
 
@@ -134,7 +134,7 @@ void control_run_due(struct control *c)
         if (testing)
             control_testing_changed(c);
         if (shutdown)
-            control_shutdown_changed(c);
+            control_shutdown_changed(c, true);
         if (!c->reread_testing && !c->reread_shutdown)
             c->reread_retry.tries = 0;
     }

@@ -92,6 +92,9 @@ struct control {
      */
     bool own_ack_set;
     char own_ack[COMMAND_ACK_MAX];
+    /* The request a pending command took over with ack "none", still in the key. */
+    bool left_unacked_set;
+    char left_unacked[64];
 
     struct control_status status;
     unsigned long events_dropped_seen;

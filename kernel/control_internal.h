@@ -33,8 +33,12 @@ struct control_value {
 int control_read_value(struct xenstore *xs, xenstore_tx tx, const char *path,
                        struct control_value *v);
 
-/* Read control/shutdown and handle what it holds. */
-void control_shutdown_changed(struct control *c);
+/*
+ * Read control/shutdown and handle what it holds.  rereading: our own look
+ * (after a resume, a registration, a failure), not a watch event, so a
+ * request a pending command took over and left unacked is not news.
+ */
+void control_shutdown_changed(struct control *c, bool rereading);
 
 /* Read control/testing and handle what it holds. */
 void control_testing_changed(struct control *c);
@@ -54,7 +58,7 @@ void control_act(struct control *c, enum command_action action);
  * watch that was already there fires no event).  If one fails: an error line
  * per try, state "degraded", and a retry after a doubling back-off.
  */
-void control_watch_keys(struct control *c);
+int control_watch_keys(struct control *c); /* 0, or the first error */
 /* After a resume: xenstore may have neither watch; register both again at once. */
 void control_watches_lost(struct control *c);
 /* Both watches registered? */

@@ -20,6 +20,7 @@
 enum decision {
     DECIDE_NOTHING,  /* "" or no key: our ack, or the watch registering */
     DECIDE_OWN_ACK,  /* the custom ack string we wrote */
+    DECIDE_LEFT,     /* re-read: the request a pending command took over and left unacked */
     DECIDE_UNKNOWN,  /* not a request we know: not acked */
     DECIDE_REQUEST,  /* a request we carry out: acked with "" */
     DECIDE_TAKEOVER, /* the pending command takes the request over */
@@ -32,6 +33,7 @@ enum decision {
  */
 struct shutdown_reading {
     struct control *c;
+    bool rereading; /* our own look, not a watch event: nobody wrote the key */
     struct control_value value;
     enum decision decision;
     enum command_action action; /* DECIDE_REQUEST: what the request asks */
@@ -74,6 +76,10 @@ static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
 
     if (c->own_ack_set && value_is(&r->value, c->own_ack)) {
         r->decision = DECIDE_OWN_ACK;
+        return 1;
+    }
+    if (r->rereading && c->left_unacked_set && value_is(&r->value, c->left_unacked)) {
+        r->decision = DECIDE_LEFT;
         return 1;
     }
     if (c->has_pending) {
@@ -120,7 +126,7 @@ static bool ack_committed(struct control *c, const struct shutdown_reading *r)
 }
 
 /* The pending command replaces the request (the ack is already done). */
-static void take_over(struct control *c, const char *shown)
+static void take_over(struct control *c, const struct control_value *request, const char *shown)
 {
     char text[COMMAND_TEXT_MAX], ack[SHOWN_REQUEST_CHARS];
     struct command cmd = c->pending;
@@ -132,6 +138,9 @@ static void take_over(struct control *c, const char *shown)
     switch (cmd.ack) {
     case COMMAND_ACK_NONE:
         log_info("control/shutdown", "left %s unacked (ack \"none\")", shown);
+        /* A look of our own later must not take it for a new request. */
+        c->left_unacked_set = request->len < sizeof(c->left_unacked);
+        memcpy(c->left_unacked, request->bytes, c->left_unacked_set ? request->len + 1 : 0);
         break;
     case COMMAND_ACK_DELETE:
         log_info("control/shutdown", "acked %s (removed the key)", shown);
@@ -163,13 +172,13 @@ static void report_failure(struct control *c, const struct shutdown_reading *r, 
         control_reread_later(c, SHUTDOWN_PATH);
 }
 
-void control_shutdown_changed(struct control *c)
+void control_shutdown_changed(struct control *c, bool rereading)
 {
     /* Static: 4 KiB is too much for the kernel stack; this never runs nested. */
     static struct shutdown_reading r;
     char shown[SHOWN_REQUEST_CHARS];
 
-    r = (struct shutdown_reading){.c = c};
+    r = (struct shutdown_reading){.c = c, .rereading = rereading};
     int rc = xenstore_transaction_retry(c->xs, read_and_ack, &r, XENSTORE_TX_MAX_TRIES);
     quote(shown, sizeof(shown), r.value.bytes, r.value.len, QUOTE_LOG, SIZE_MAX);
 
@@ -182,15 +191,17 @@ void control_shutdown_changed(struct control *c)
         report_failure(c, &r, rc, shown);
         return;
     }
+    if (r.decision == DECIDE_LEFT)
+        return;
     if (r.decision == DECIDE_NOTHING) {
-        c->own_ack_set = false; /* the key moved on from our custom ack */
+        c->own_ack_set = c->left_unacked_set = false; /* the key moved on from what we left */
         return;
     }
     if (r.decision == DECIDE_OWN_ACK) {
         log_info("control/shutdown", "ignored %s (our own ack)", shown);
         return;
     }
-    c->own_ack_set = false;
+    c->own_ack_set = c->left_unacked_set = false;
     log_info("control/shutdown", "received %s", shown);
     switch (r.decision) {
     case DECIDE_UNKNOWN:
@@ -201,7 +212,7 @@ void control_shutdown_changed(struct control *c)
         control_act(c, r.action);
         break;
     default:
-        take_over(c, shown);
+        take_over(c, &r.value, shown);
         break;
     }
 }

@@ -31,40 +31,46 @@ bool control_watching(const struct control *c)
     return c->watching_shutdown && c->watching_testing;
 }
 
-/* Register one watch if it is missing; false if that failed (logged, retried). */
-static bool watch_one(struct control *c, bool *watching, const char *path, const char *token)
+/* Register one watch if it is missing: 0, or the error (logged; *first keeps the first). */
+static int watch_one(struct control *c, bool *watching, const char *path, const char *token,
+                     int *first)
 {
     if (*watching)
-        return true;
+        return 0;
     int err = xenstore_watch(c->xs, path, token);
     if (err == 0 || err == -XS_EEXIST) {
         *watching = true;
-        return true;
+        return 0;
     }
-    status_error(c, path, "watching it failed (%s); try %u, next in %lu ms", xenstore_error_name(err), c->watch_retry.tries + 1, (unsigned long)control_retry_delay_ms(c->watch_retry.tries + 1));
-    return false;
+    status_error(c, path, "watching it failed (%s); try %u, next in %lu ms",
+                 xenstore_error_name(err), c->watch_retry.tries + 1,
+                 (unsigned long)control_retry_delay_ms(c->watch_retry.tries + 1));
+    if (!*first)
+        *first = err;
+    return err;
 }
 
-void control_watch_keys(struct control *c)
+int control_watch_keys(struct control *c)
 {
     bool was_watching = control_watching(c);
-    bool ok = watch_one(c, &c->watching_shutdown, SHUTDOWN_PATH, CONTROL_TOKEN_SHUTDOWN);
-    ok = watch_one(c, &c->watching_testing, TESTING_PATH, CONTROL_TOKEN_TESTING) && ok;
+    int first = 0;
+    watch_one(c, &c->watching_shutdown, SHUTDOWN_PATH, CONTROL_TOKEN_SHUTDOWN, &first);
+    watch_one(c, &c->watching_testing, TESTING_PATH, CONTROL_TOKEN_TESTING, &first);
 
-    if (!ok) {
+    if (first) {
         control_retry_schedule(c, &c->watch_retry);
-        if (c->status.state != NULL && strcmp(c->status.state, "degraded") != 0)
-            status_set_state(c, "degraded");
-        return;
+        status_set_state(c, NULL); /* "degraded" */
+        return first;
     }
     c->watch_retry = (struct control_retry){0};
     if (was_watching)
-        return;
-    log_info("control", "watching control/shutdown and control/testing");
+        return 0;
+    printk("test-vm: watching control/shutdown and control/testing\n");
     /* Both keys may have changed while we were not watching, or while suspended. */
     c->reread_shutdown = c->reread_testing = true;
     c->reread_retry = (struct control_retry){.due = true, .at = 0};
     status_set_state(c, NULL);
+    return 0;
 }
 
 void control_watches_lost(struct control *c)
@@ -78,7 +84,8 @@ void control_reread_later(struct control *c, const char *path)
 {
     bool testing = strcmp(path, TESTING_PATH) == 0;
     if (c->reread_retry.tries >= CONTROL_REREAD_TRIES) {
-        log_error(path, "still failing after %u tries; reading it again at its next change", CONTROL_REREAD_TRIES);
+        log_error(path, "still failing after %u tries; reading it again at its next change",
+                  CONTROL_REREAD_TRIES);
         c->reread_retry.tries = 0;
         return;
     }
@@ -87,5 +94,6 @@ void control_reread_later(struct control *c, const char *path)
     else
         c->reread_shutdown = true;
     control_retry_schedule(c, &c->reread_retry);
-    log_info(path, "reading it again in %lu ms", (unsigned long)control_retry_delay_ms(c->reread_retry.tries));
+    log_info(path, "reading it again in %lu ms",
+             (unsigned long)control_retry_delay_ms(c->reread_retry.tries));
 }

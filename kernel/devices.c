@@ -55,7 +55,7 @@ static int find_ring(const char *name, uint32_t pfn_param, uint32_t evtchn_param
         log_error(name, "reading its HVM params failed (%s)", xen_errno_name(rc));
         return rc;
     }
-    if (pfn == 0 || evtchn == 0 || evtchn >= EVENTS_2L_PORTS) {
+    if (pfn == 0 || evtchn == 0) {
         log_info(name, "no ring (pfn %lu, event channel %lu)", (unsigned long)pfn,
                  (unsigned long)evtchn);
         return -XEN_ENODEV;

@@ -11,6 +11,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/control.h"
 #include "kernel/devices.h"
+#include "kernel/loop.h"
 #include "kernel/power.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -56,16 +57,13 @@ void kernel_main(const struct hvm_start_info *si)
 
     struct control_config config;
     cmdline_control_config(cmdline, &config);
-    struct control_power power = {power_shutdown, &devices};
+    struct control_power power = {power_shutdown, power_clock_ns, &devices};
     control_init(&control, &devices.xenstore, &power, &config);
-    if (control_start(&control))
-        printk("test-vm: control: error: start-up was incomplete (see above); still listening\n");
+    control_start(&control);
 
     for (;;) {
-        struct xenstore_watch_event ev;
-        while (xenstore_next_watch_event(&devices.xenstore, &ev))
-            control_handle_watch(&control, &ev);
-        if (!xenstore_has_work(&devices.xenstore))
-            wait_for_event_until(TIME_FOREVER);
+        uint64_t until = loop_step(&control, &devices.xenstore);
+        if (until != LOOP_AGAIN)
+            wait_for_event_until(until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
     }
 }

@@ -8,6 +8,7 @@
 #include "kernel/power.h"
 
 #include "arch/arch.h"
+#include "drivers/timer.h"
 #include "drivers/xen_errno.h"
 #include "kernel/devices.h"
 #include "lib/log.h"
@@ -37,4 +38,10 @@ int power_shutdown(void *ctx, unsigned int reason)
     panic("test-vm: FATAL: resume: the devices could not be set up again (%s), so the VM could not "
           "hear the toolstack; crashing the domain\n",
           xen_errno_name(err));
+}
+
+uint64_t power_clock_ns(void *devices)
+{
+    (void)devices;
+    return time_now_ns();
 }

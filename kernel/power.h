@@ -1,6 +1,8 @@
 #ifndef KERNEL_POWER_H
 #define KERNEL_POWER_H
 
+#include <stdint.h>
+
 /*
  * SCHEDOP_shutdown with a SHUTDOWN_* reason, for struct control_power (ctx is
  * the struct devices).  For SHUTDOWN_suspend it returns 1 when the suspend
@@ -11,6 +13,9 @@
  * refused (Xen's -errno).
  */
 #define POWER_RESUME_TRIES 3
+
+/* The clock (pvclock, ns since the domain started), for struct control_power. */
+uint64_t power_clock_ns(void *devices);
 int power_shutdown(void *devices, unsigned int reason);
 
 #endif

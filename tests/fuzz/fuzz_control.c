@@ -57,6 +57,7 @@
 #include "drivers/xenstore.h"
 #include "kernel/command.h"
 #include "kernel/control.h"
+#include "kernel/loop.h"
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"
 #include "sim/log_capture.h"
@@ -172,10 +173,15 @@ static int record_shutdown(void *ctx, unsigned int reason)
         fxs_rm(F.fx, old_home);
         fxs_rm(F.fx, "data");
         fxs_rm(F.fx, "control");
-        int err = xenstore_resume(&F.xs, fxs_ring(F.fx));
-        check(F.faults || err == 0, "the watches are registered again after a resume");
+        xenstore_resume(&F.xs, fxs_ring(F.fx), false);
     }
     return F.suspend_result;
+}
+
+static uint64_t clock_ns(void *ctx)
+{
+    (void)ctx;
+    return fxs_now_ns(F.fx);
 }
 
 /* ---- the checks */
@@ -204,7 +210,8 @@ static unsigned long number_key(const char *key, unsigned long *last_seen)
 
 static void check_state(void)
 {
-    static const char *const states[] = {"ready", "pending", "suspending", "shutting-down", NULL};
+    static const char *const states[] = {"ready",      "pending",       "degraded",
+                                         "suspending", "shutting-down", NULL};
     static const char *const actions[] = {"",      "poweroff", "halt",   "reboot",
                                           "crash", "suspend",  "ignore", NULL};
     static const char *const suspends[] = {"", "resumed", "cancelled", "failed", NULL};
@@ -263,18 +270,23 @@ static void check_state(void)
     }
 }
 
-/* Hand every watch event to the interpreter, as the kernel's main loop does. */
+/*
+ * Run the kernel's main loop until it has nothing left to do: no event, no
+ * retry scheduled (sleeping until a retry moves the fake clock there).
+ */
 static void pump(void)
 {
-    struct xenstore_watch_event ev;
-
     for (int i = 0; i < PUMP_MAX; i++) {
-        if (xenstore_next_watch_event(&F.xs, &ev))
-            control_handle_watch(&F.control, &ev);
-        else if (!fxs_run(F.fx))
+        uint64_t until = loop_step(&F.control, &F.xs);
+        if (until == LOOP_AGAIN || fxs_run(F.fx))
+            continue;
+        if (until == CONTROL_NO_DEADLINE)
             return;
+        uint64_t now = fxs_now_ns(F.fx);
+        if (until > now)
+            fxs_advance_clock(F.fx, until - now);
     }
-    check(false, "the watch events stop");
+    check(false, "the main loop runs out of work");
 }
 
 static void deliver(void)
@@ -341,7 +353,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fxs_set_reply_hook(F.fx, conflict_hook, NULL);
 
     struct control_config config = {FEATURE_ON, FEATURE_ON, FEATURE_ON};
-    struct control_power power = {record_shutdown, NULL};
+    struct control_power power = {record_shutdown, clock_ns, NULL};
     control_init(&F.control, &F.xs, &power, &config);
     check(control_start(&F.control) == 0, "the boot sequence succeeds");
     deliver();

@@ -97,16 +97,18 @@ static void check_result(int r)
 
 static void check_state(const struct xenstore *xs)
 {
-    if (xs->queue_len > XENSTORE_WATCH_QUEUE || xs->queue_head >= XENSTORE_WATCH_QUEUE)
+    const struct xenstore_watches *w = &xs->watches;
+    if (w->len > XENSTORE_WATCH_QUEUE || w->head >= XENSTORE_WATCH_QUEUE)
         abort();
-    for (unsigned int i = 0; i < xs->queue_len; i++) {
-        const struct xenstore_watch_event *ev =
-            &xs->queue[(xs->queue_head + i) % XENSTORE_WATCH_QUEUE];
+    if (xs->n_orphans > XENSTORE_MAX_ORPHANS)
+        abort();
+    for (unsigned int i = 0; i < w->len; i++) {
+        const struct xenstore_watch_event *ev = &w->queue[(w->head + i) % XENSTORE_WATCH_QUEUE];
         if (strnlen(ev->path, sizeof(ev->path)) == sizeof(ev->path) ||
             strnlen(ev->token, sizeof(ev->token)) == sizeof(ev->token))
             abort();
     }
-    if (xs->in_got > sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX || xs->reply_ready ||
+    if (xs->in.got > sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX || xs->reply_ready ||
         xs->awaiting_reply)
         abort();
 }
@@ -162,7 +164,9 @@ static void run_op(struct xenstore *xs, struct fuzz_server *s, uint8_t op)
         }
         break;
     case 9:
-        r = xenstore_resume(xs, s->ring);
+        /* A resume (of the same domain if the op's top bit says so), then the service step. */
+        xenstore_resume(xs, s->ring, op & 0x80);
+        xenstore_service(xs);
         break;
     case 10:
         r = xenstore_write_if_unchanged(xs, path, "poweroff", "");

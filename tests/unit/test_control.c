@@ -104,16 +104,78 @@ static void test_boot_without_domid(void **state)
     assert_int_equal(fxs_watch_count(f->fx), 2);
 }
 
-static void test_boot_watch_fails(void **state)
+/* Boot without the main loop running yet: what control_start() leaves. */
+static int start_only(struct fixture *f)
+{
+    struct control_power power = {record_shutdown, fixture_now_ns, f};
+    control_init(&f->control, &f->xs, &power, &f->config);
+    return control_start(&f->control);
+}
+
+/*
+ * A watch xenstored refuses at boot is registered again after a back-off,
+ * until it works.  Meanwhile the VM does not claim to be ready: state says
+ * "degraded", last-error says why, and each try logs a line.
+ */
+static void test_boot_watch_fails_and_is_retried(void **state)
 {
     struct fixture *f = *state;
 
-    fxs_fail_next(f->fx, XS_WATCH, "EACCES");
-    assert_int_equal(start(f), -XS_EACCES);
-    assert_logged("test-vm: control/shutdown: error: watching it failed (EACCES)\n");
-    assert_not_logged("test-vm: watching");
-    assert_logged("test-vm: ready");
+    fxs_fail_next(f->fx, XS_WATCH, "EAGAIN");
+    assert_int_equal(start_only(f), -XS_EAGAIN);
+    assert_logged(
+        "test-vm: control/shutdown: error: watching it failed (EAGAIN); try 1, next in 100 ms\n");
+    assert_logged("test-vm: degraded (version ");
+    assert_not_logged("test-vm: ready");
+    assert_key(f, "data/test-vm/state", "degraded");
+    assert_key(f, "data/test-vm/last-error",
+               "control/shutdown: error: watching it failed (EAGAIN); try 1, next in 100 ms");
     assert_int_equal(fxs_watch_count(f->fx), 1);
+    uint64_t due = control_next_deadline(&f->control);
+    assert_true(due > fxs_now_ns(f->fx) && due <= fxs_now_ns(f->fx) + 100 * 1000000ull);
+
+    /* Fails once more: the back-off doubles. */
+    fxs_fail_next(f->fx, XS_WATCH, "EQUOTA");
+    fxs_advance_clock(f->fx, due - fxs_now_ns(f->fx));
+    control_run_due(&f->control);
+    assert_logged("watching it failed (EQUOTA); try 2, next in 200 ms\n");
+    assert_key(f, "data/test-vm/state", "degraded");
+
+    pump(f); /* the main loop sleeps until the retry, which works */
+    assert_logged("test-vm: watching control/shutdown and control/testing\n");
+    assert_key(f, "data/test-vm/state", "ready");
+    assert_int_equal(fxs_watch_count(f->fx), 2);
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 1);
+}
+
+static bool lose_first_watch(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                             const char *payload, void *ctx)
+{
+    (void)fx;
+    (void)payload;
+    int *lost = ctx;
+    if (req->type != XS_WATCH || *lost)
+        return false;
+    *lost = 1; /* no reply, and xenstored never registered it */
+    return true;
+}
+
+/* A lost reply is a failure like any other: the retry registers the watch. */
+static void test_boot_watch_reply_lost_and_retried(void **state)
+{
+    struct fixture *f = *state;
+    int lost = 0;
+
+    fxs_set_reply_hook(f->fx, lose_first_watch, &lost);
+    assert_int_equal(fxs_write(f->fx, "control/shutdown", "reboot"), 0);
+    assert_int_equal(start(f), -XS_ETIMEDOUT);
+    assert_logged("test-vm: control/shutdown: error: watching it failed (ETIMEDOUT); try 1");
+    assert_key(f, "data/test-vm/state", "ready");
+    assert_int_equal(fxs_watch_count(f->fx), 2);
+    /* The request that was waiting is not lost. */
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
 }
 
 /* A request already there at boot is found by the watch's first firing. */
@@ -313,8 +375,8 @@ static void test_action_refused(void **state)
     f->shutdown_result = -22;
     toolstack_write(f, "control/shutdown", "poweroff");
     assert_int_equal(f->ncalls, 1);
-    assert_logged("test-vm: action: error: poweroff failed (-22)\n");
-    assert_key(f, "data/test-vm/last-error", "action: error: poweroff failed (-22)");
+    assert_logged("test-vm: action: error: poweroff failed (EINVAL)\n");
+    assert_key(f, "data/test-vm/last-error", "action: error: poweroff failed (EINVAL)");
     assert_key(f, "data/test-vm/state", "ready");
 }
 
@@ -384,7 +446,7 @@ static void test_suspend_failed(void **state)
     f->suspend_result = -38;
     toolstack_write(f, "control/shutdown", "suspend");
 
-    assert_logged("test-vm: suspend: error: SCHEDOP_shutdown failed (-38)\n");
+    assert_logged("test-vm: suspend: error: SCHEDOP_shutdown failed (ENOSYS)\n");
     assert_key(f, "data/test-vm/last-suspend", "failed");
     assert_key(f, "data/test-vm/errors", "1");
     assert_key(f, "data/test-vm/state", "ready");
@@ -458,7 +520,7 @@ static void test_dropped_events_reread(void **state)
         ;
     pump(f);
 
-    assert_int_equal(f->xs.events_dropped, 1);
+    assert_int_equal(xenstore_events_dropped(&f->xs), 1);
     /* The client's line too starts with "test-vm: " (found by fuzz_control). */
     assert_logged("test-vm: xenstore: watch event queue full: dropped event control/testing "
                   "(token " CONTROL_TOKEN_TESTING "), 1 dropped so far\n");
@@ -501,7 +563,8 @@ int main(void)
         FRESH(test_boot_feature_config),
         FRESH(test_boot_counts_boots),
         FRESH(test_boot_without_domid),
-        FRESH(test_boot_watch_fails),
+        FRESH(test_boot_watch_fails_and_is_retried),
+        FRESH(test_boot_watch_reply_lost_and_retried),
         FRESH(test_request_waiting_at_boot),
         cmocka_unit_test(test_known_requests),
         STARTED(test_empty_and_missing_ignored),

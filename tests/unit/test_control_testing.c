@@ -498,9 +498,13 @@ static void test_ack_fails_otherwise(void **state)
     fxs_fail_next(f->fx, XS_WRITE, "ENOSPC");
     toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"poweroff\"}");
 
-    assert_int_equal(f->ncalls, 0);
     assert_key(f, "data/test-vm/last-error", "control/testing: error: acking it failed (ENOSPC)");
     assert_not_logged("xenstore-chmod");
+    /* Not lost: read again after a back-off, acked and carried out. */
+    assert_logged("test-vm: control/testing: reading it again in 100 ms\n");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_poweroff);
+    assert_key(f, "control/testing", "");
 }
 
 /* Nor does a failed read: the hint is about writing. */

@@ -158,9 +158,20 @@ static void test_a_failed_resume_is_reported(void **state)
     /* Runs after sim_xenstore's resume hook, which registered first. */
     assert_int_equal(xen_sim_register_resume_hook(no_xenstore_in_the_new_domain, NULL), 0);
     xen_sim_set_suspend_result(0);
-    assert_int_equal(power_shutdown(&d, SHUTDOWN_suspend), 0);
+    jmp_buf env;
+    if (setjmp(env) == 0) {
+        xen_sim_catch_panic(&env);
+        power_shutdown(&d, SHUTDOWN_suspend);
+        fail_msg(
+            "a resume that cannot set xenstore up again must not return: the VM would be deaf");
+    }
+    /* Each try logged, then a crash with the reason rather than a silent VM. */
     assert_true(log_capture_contains(
-        "test-vm: power: error: setting devices up again after resume failed (-1)"));
+        "test-vm: power: error: setting devices up again after resume failed (ENODEV); try 3 of 3\n"));
+    assert_string_equal(
+        xen_sim_panic_message(),
+        "test-vm: FATAL: resume: the devices could not be set up again (ENODEV), so "
+        "the VM could not hear the toolstack; crashing the domain\n");
 }
 
 /*

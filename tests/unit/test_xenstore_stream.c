@@ -32,7 +32,7 @@ static void round_trip_values(struct fixture *f)
         free(value);
     }
     free(buf);
-    assert_int_equal(f->xs.protocol_errors, 0);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 0);
 }
 
 static void messages_wrap_the_ring(void **state)
@@ -96,7 +96,7 @@ static void huge_length_is_a_protocol_error_and_the_next_reply_gets_through(void
     fxs_inject_raw(f->fx, &junk, sizeof(junk));
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 4);
     assert_string_equal(buf, "fine");
-    assert_int_equal(f->xs.protocol_errors, 1);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 1);
     assert_true(log_capture_contains("test-vm: xenstore: protocol error"));
     assert_true(log_capture_contains("len 4294967295"));
 
@@ -105,7 +105,7 @@ static void huge_length_is_a_protocol_error_and_the_next_reply_gets_through(void
     fxs_set_chunk(f->fx, 5);
     fxs_inject_raw(f->fx, &junk, sizeof(junk));
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 4);
-    assert_int_equal(f->xs.protocol_errors, 2);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 2);
 }
 
 static void junk_type_is_skipped_whole(void **state)
@@ -120,7 +120,7 @@ static void junk_type_is_skipped_whole(void **state)
     fxs_inject_message(f->fx, XS_INTRODUCE, 1, "x", 1);
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 4);
     assert_string_equal(buf, "fine");
-    assert_int_equal(f->xs.protocol_errors, 2);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 2);
     assert_true(log_capture_contains("unexpected type 4660"));
 }
 
@@ -165,7 +165,7 @@ static void reply_of_the_wrong_type_is_eproto(void **state)
     fxs_set_reply_hook(f->fx, answer_with_canned, &canned);
     fxs_write(f->fx, "data/x", "fine");
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), -XS_EPROTO);
-    assert_int_equal(f->xs.protocol_errors, 1);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 1);
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 4);
 }
 
@@ -192,7 +192,7 @@ static void malformed_replies_are_eproto(void **state)
     /* A directory listing must end with a NUL. */
     canned = (struct canned){0, "a\0b", 3};
     assert_int_equal(xenstore_directory(&f->xs, 0, "data", buf, sizeof(buf)), -XS_EPROTO);
-    assert_int_equal(f->xs.protocol_errors, 7);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 7);
 }
 
 static void malformed_watch_events_are_skipped(void **state)
@@ -213,7 +213,7 @@ static void malformed_watch_events_are_skipped(void **state)
     fxs_inject_message(f->fx, XS_WATCH_EVENT, 0, "data/ok\0d", 9);
     expect_event(f, "data/ok", "d");
     expect_no_event(f);
-    assert_int_equal(f->xs.protocol_errors, 4);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 4);
 }
 
 static void corrupt_response_indices_are_survived(void **state)
@@ -226,7 +226,7 @@ static void corrupt_response_indices_are_survived(void **state)
     ring->rsp_prod = ring->rsp_cons + 5 * XENSTORE_RING_SIZE;
     assert_true(xenstore_has_work(&f->xs));
     expect_no_event(f);
-    assert_int_equal(f->xs.protocol_errors, 1);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 1);
     assert_true(log_capture_contains("response ring indices"));
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 4);
     assert_string_equal(buf, "fine");
@@ -265,7 +265,7 @@ static void full_response_ring_is_drained_and_the_server_kicked(void **state)
         expect_event(f, path, "d");
     }
     assert_true(fxs_notify_count(f->fx) > kicks);
-    assert_int_equal(f->xs.events_dropped, 0);
+    assert_int_equal(xenstore_events_dropped(&f->xs), 0);
 }
 
 /* Every captured line is "test-vm: ", printable ASCII, "\n". */
@@ -326,11 +326,11 @@ static void bytes_from_the_server_are_logged_quoted(void **state)
     }
     fxs_inject_message(f->fx, XS_WATCH_EVENT, 0, "data/\x1b[31mred\r\nx\0d", 19);
     assert_int_equal(xenstore_read(&f->xs, 0, "domid", buf, sizeof(buf)), 1);
-    assert_int_equal(f->xs.events_dropped, 1);
+    assert_int_equal(xenstore_events_dropped(&f->xs), 1);
     assert_true(log_capture_contains("test-vm: xenstore: watch event queue full: dropped event "
                                      "data/\\x1b[31mred\\x0d\\x0ax (token d), 1 dropped so far\n"));
 
-    assert_int_equal(f->xs.protocol_errors, 3);
+    assert_int_equal(xenstore_protocol_errors(&f->xs), 3);
     assert_log_lines_printable();
 }
 

@@ -85,7 +85,7 @@ static void events_arriving_during_a_request_are_queued_in_order(void **state)
     /* The events reach the ring ahead of this reply; none may be lost. */
     assert_int_equal(xenstore_read(&f->xs, 0, "data/two", buf, sizeof(buf)), 1);
     assert_string_equal(buf, "2");
-    assert_int_equal(f->xs.queue_len, 4);
+    assert_int_equal(f->xs.watches.len, 4);
     expect_event(f, "control/shutdown", "c");
     expect_event(f, "data/one", "d");
     expect_event(f, "control/testing", "c");
@@ -157,8 +157,8 @@ static void failed_watch_is_not_kept(void **state)
 
     fxs_fail_next(f->fx, XS_WATCH, "EACCES");
     assert_int_equal(xenstore_watch(&f->xs, "control", "c"), -XS_EACCES);
-    /* Not re-registered on resume, and the slot is free again. */
-    assert_int_equal(xenstore_resume(&f->xs, fxs_ring(f->fx)), 0);
+    /* Forgotten: the slot is free again, and asking again registers it. */
+    xenstore_resume(&f->xs, fxs_ring(f->fx), false);
     assert_int_equal(fxs_request_count(f->fx, XS_WATCH), 1);
     watch(f, "control", "c");
 }
@@ -174,7 +174,7 @@ static void fill_queue(struct fixture *f)
         fxs_write(f->fx, path, "v");
     }
     assert_int_equal(xenstore_read(&f->xs, 0, "domid", buf, sizeof(buf)), 1);
-    assert_int_equal(f->xs.queue_len, XENSTORE_WATCH_QUEUE);
+    assert_int_equal(f->xs.watches.len, XENSTORE_WATCH_QUEUE);
 }
 
 static void expect_queue_in_order(struct fixture *f)
@@ -195,7 +195,7 @@ static void full_queue_folds_a_repeated_event_into_its_twin(void **state)
     fxs_write(f->fx, "data/k3", "again");
     fxs_write(f->fx, "data/k0", "again");
     assert_int_equal(xenstore_read(&f->xs, 0, "domid", buf, sizeof(buf)), 1);
-    assert_int_equal(f->xs.events_dropped, 0);
+    assert_int_equal(xenstore_events_dropped(&f->xs), 0);
     expect_queue_in_order(f);
     expect_no_event(f);
     assert_false(log_capture_contains("dropped"));
@@ -210,7 +210,7 @@ static void full_queue_drops_a_new_event_counts_and_logs_it(void **state)
     fxs_write(f->fx, "data/new1", "v");
     fxs_write(f->fx, "data/new2", "v");
     assert_int_equal(xenstore_read(&f->xs, 0, "domid", buf, sizeof(buf)), 1);
-    assert_int_equal(f->xs.events_dropped, 2);
+    assert_int_equal(xenstore_events_dropped(&f->xs), 2);
     /* Like every kernel log line, the client's start with "test-vm: ". */
     assert_true(
         log_capture_contains("test-vm: xenstore: watch event queue full: dropped event data/new2"));
@@ -221,7 +221,7 @@ static void full_queue_drops_a_new_event_counts_and_logs_it(void **state)
     expect_no_event(f);
 }
 
-static void resume_in_a_new_domain_registers_watches_again(void **state)
+static void resume_in_a_new_domain_needs_the_watches_again(void **state)
 {
     struct fixture *f = *state;
     char buf[16];
@@ -231,11 +231,15 @@ static void resume_in_a_new_domain_registers_watches_again(void **state)
     /* Half a message in hand when the domain is suspended. */
     fxs_inject_raw(f->fx, "\x0f\x00\x00\x00\x00\x00", 6);
     expect_no_event(f);
-    assert_int_equal(f->xs.in_got, 6);
+    assert_int_equal(f->xs.in.got, 6);
 
     fxs_set_domid(f->fx, 12);
     assert_int_equal(fxs_watch_count(f->fx), 0);
-    assert_int_equal(xenstore_resume(&f->xs, fxs_ring(f->fx)), 0);
+    xenstore_resume(&f->xs, fxs_ring(f->fx), false);
+    assert_int_equal(f->xs.in.got, 0); /* the half message died with the old domain */
+    /* The caller registers them again; the client still knows they are wanted. */
+    assert_int_equal(xenstore_watch(&f->xs, "control/shutdown", "shutdown"), 0);
+    assert_int_equal(xenstore_watch(&f->xs, "control/testing", "testing"), 0);
     assert_int_equal(fxs_watch_count(f->fx), 2);
     expect_event(f, "control/shutdown", "shutdown");
     expect_event(f, "control/testing", "testing");
@@ -248,7 +252,7 @@ static void resume_in_a_new_domain_registers_watches_again(void **state)
     expect_no_event(f);
 }
 
-static void resume_skips_unread_replies_and_tolerates_surviving_watches(void **state)
+static void resume_in_a_new_domain_skips_the_old_rings_bytes(void **state)
 {
     struct fixture *f = *state;
     char buf[16];
@@ -257,24 +261,47 @@ static void resume_skips_unread_replies_and_tolerates_surviving_watches(void **s
     /* A reply nobody will ask for, left in the ring by the old domain. */
     fxs_inject_message(f->fx, XS_READ, 1234, "stale", 5);
     assert_true(fxs_run(f->fx));
-    /* A cancelled suspend: same domain, the server still has the watch. */
-    assert_int_equal(xenstore_resume(&f->xs, fxs_ring(f->fx)), 0);
-    assert_int_equal(fxs_watch_count(f->fx), 1);
+    xenstore_resume(&f->xs, fxs_ring(f->fx), false);
     assert_false(log_capture_contains("req_id 1234"));
     fxs_write(f->fx, "data/x", "fresh");
     assert_int_equal(xenstore_read(&f->xs, 0, "data/x", buf, sizeof(buf)), 5);
     assert_string_equal(buf, "fresh");
 }
 
-static void resume_reports_a_watch_it_could_not_register(void **state)
+/*
+ * A resume of the same domain (non-cooperative): the connection is the old
+ * one.  An event already in the ring is still delivered, and the watch,
+ * which xenstored kept, registers again with EEXIST, which is success.
+ */
+static void resume_in_the_same_domain_keeps_the_rings_events(void **state)
+{
+    struct fixture *f = *state;
+
+    watch(f, "control/shutdown", "s");
+    fxs_write(f->fx, "control/shutdown", "poweroff");
+    assert_true(fxs_run(f->fx)); /* the event is in the ring, unread */
+    xenstore_resume(&f->xs, fxs_ring(f->fx), true);
+    expect_event(f, "control/shutdown", "s");
+    assert_int_equal(xenstore_watch(&f->xs, "control/shutdown", "s"), 0);
+    assert_int_equal(fxs_watch_count(f->fx), 1);
+    /* Registered now: asking again is the caller's mistake. */
+    assert_int_equal(xenstore_watch(&f->xs, "control/shutdown", "s"), -XS_EEXIST);
+    expect_no_event(f); /* EEXIST fires nothing */
+}
+
+static void a_watch_refused_after_resume_can_be_asked_again(void **state)
 {
     struct fixture *f = *state;
 
     watch(f, "control", "c");
     fxs_set_domid(f->fx, 8);
+    xenstore_resume(&f->xs, fxs_ring(f->fx), false);
     fxs_fail_next(f->fx, XS_WATCH, "EQUOTA");
-    assert_int_equal(xenstore_resume(&f->xs, fxs_ring(f->fx)), -XS_EQUOTA);
-    assert_true(log_capture_contains("not registered again: EQUOTA"));
+    assert_int_equal(xenstore_watch(&f->xs, "control", "c"), -XS_EQUOTA);
+    assert_int_equal(fxs_watch_count(f->fx), 0);
+    assert_int_equal(xenstore_watch(&f->xs, "control", "c"), 0);
+    assert_int_equal(fxs_watch_count(f->fx), 1);
+    expect_event(f, "control", "c");
 }
 
 int main(void)
@@ -291,9 +318,10 @@ int main(void)
         TEST(failed_watch_is_not_kept),
         TEST(full_queue_folds_a_repeated_event_into_its_twin),
         TEST(full_queue_drops_a_new_event_counts_and_logs_it),
-        TEST(resume_in_a_new_domain_registers_watches_again),
-        TEST(resume_skips_unread_replies_and_tolerates_surviving_watches),
-        TEST(resume_reports_a_watch_it_could_not_register),
+        TEST(resume_in_a_new_domain_needs_the_watches_again),
+        TEST(resume_in_a_new_domain_skips_the_old_rings_bytes),
+        TEST(resume_in_the_same_domain_keeps_the_rings_events),
+        TEST(a_watch_refused_after_resume_can_be_asked_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
