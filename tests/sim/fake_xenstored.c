@@ -68,6 +68,7 @@ struct fake_xenstored {
     bool paused;
 
     char *fail_next[XS_TYPE_COUNT];
+    bool lose_reply[XS_TYPE_COUNT];
     fxs_reply_hook hook;
     void *hook_ctx;
 
@@ -264,6 +265,10 @@ static void out_message(struct fake_xenstored *fx, uint32_t type, uint32_t req_i
 static void reply(struct fake_xenstored *fx, const struct xsd_sockmsg *req, const void *payload,
                   size_t len)
 {
+    if (req->type < XS_TYPE_COUNT && fx->lose_reply[req->type]) {
+        fx->lose_reply[req->type] = false; /* carried out, but the reply never comes */
+        return;
+    }
     out_message(fx, req->type, req->req_id, req->tx_id, payload, len);
 }
 
@@ -533,6 +538,8 @@ static void handle_watch(struct fake_xenstored *fx, const struct request *r)
 static void handle_transaction(struct fake_xenstored *fx, const struct request *r)
 {
     if (r->hdr->type == XS_TRANSACTION_START) {
+        if (fxs_transaction_count(fx) >= FXS_TRANSACTION_QUOTA)
+            return reply_error(fx, r->hdr, "EQUOTA");
         struct txn *t = calloc(1, sizeof(*t));
         if (!t)
             abort();
@@ -826,6 +833,12 @@ void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const 
 void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run)
 {
     fx->chunk = max_bytes_per_run;
+}
+
+void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
+{
+    if (type < XS_TYPE_COUNT)
+        fx->lose_reply[type] = true;
 }
 
 void fxs_set_paused(struct fake_xenstored *fx, bool paused)

@@ -41,7 +41,9 @@
  *  - a transaction fails with EAGAIN at commit if anything outside it changed
  *    the store meanwhile (a toolstack write, a guest write outside the
  *    transaction, another commit), not only the nodes it touched;
- *  - no permissions beyond "the guest may change only its home"; no quotas.
+ *  - no permissions beyond "the guest may change only its home"; of the
+ *    quotas, only C xenstored's 10 open transactions a domain
+ *    (FXS_TRANSACTION_QUOTA: TRANSACTION_START then gets EQUOTA).
  */
 #ifndef SIM_FAKE_XENSTORED_H
 #define SIM_FAKE_XENSTORED_H
@@ -54,6 +56,8 @@
 #include "drivers/ring_transport.h"
 
 struct fake_xenstored;
+
+#define FXS_TRANSACTION_QUOTA 10
 
 struct fake_xenstored *fxs_create(unsigned int domid);
 void fxs_destroy(struct fake_xenstored *fx);
@@ -95,6 +99,13 @@ bool fxs_exists(struct fake_xenstored *fx, const char *path);
  * TRANSACTION_END ends the transaction, as in xenstored.
  */
 void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const char *errname);
+
+/*
+ * The next guest request of this type is carried out, but its successful
+ * reply is lost (an error reply is still sent): e.g. a commit that
+ * went through, whose reply the client waits for in vain.
+ */
+void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type);
 
 /* Deliver at most max_bytes_per_run bytes of output per fxs_run(); 0: no limit. */
 void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run);

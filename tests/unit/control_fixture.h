@@ -46,7 +46,10 @@ struct fixture {
 
     struct power_call calls[MAX_CALLS];
     int ncalls;
-    int suspend_result;  /* what SHUTDOWN_suspend returns (0: resumed) */
+    int suspend_result; /* what SHUTDOWN_suspend returns (0: resumed) */
+    bool resume_same;   /* with 0: a resume of the same domain (non-cooperative) */
+    /* With 0: the toolstack writes this to control/shutdown while the VM is suspended. */
+    const char *request_during_suspend;
     int shutdown_result; /* what the other reasons return */
 };
 
@@ -73,10 +76,17 @@ static inline int record_shutdown(void *ctx, unsigned int reason)
 
     if (reason != SHUTDOWN_suspend)
         return f->shutdown_result;
-    if (f->suspend_result == 0) {
+    if (f->suspend_result == 0 && f->resume_same) {
+        /* Same domain, same connection: xenstored kept our keys and watches. */
+        if (f->request_during_suspend)
+            fxs_write(f->fx, "control/shutdown", f->request_during_suspend);
+        xenstore_resume(&f->xs, fxs_ring(f->fx), true);
+    } else if (f->suspend_result == 0) {
         fxs_set_domid(f->fx, RESUME_DOMID);
         fxs_rm(f->fx, "data");
         fxs_rm(f->fx, "control");
+        if (f->request_during_suspend)
+            fxs_write(f->fx, "control/shutdown", f->request_during_suspend);
         xenstore_resume(&f->xs, fxs_ring(f->fx), false);
     }
     return f->suspend_result;

@@ -1,0 +1,146 @@
+/*
+ * The interpreter never goes deaf: after a resume (of a new domain or the
+ * same one), or a reply that never came, it reads the keys again and loses
+ * no request or command.
+ */
+#include "control_fixture.h"
+
+#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
+
+static const char NOW_SUSPEND[] = "{\"when\":\"now\",\"action\":\"suspend\"}";
+
+/*
+ * libxc's non-cooperative resume returns 0 in the same domain.  A request
+ * the toolstack wrote while the VM was suspended fired no event the VM
+ * will see after the resume (or one that was dropped with the old ring's
+ * bytes): reading the keys again finds it.
+ */
+static void test_request_written_during_a_same_domain_suspend_is_carried_out(void **state)
+{
+    struct fixture *f = *state;
+
+    f->suspend_result = 0;
+    f->resume_same = true;
+    f->request_during_suspend = "reboot";
+    toolstack_write(f, "control/testing", NOW_SUSPEND);
+
+    assert_logged("test-vm: suspend: resumed in the same domain (domid 7)\n");
+    assert_int_equal(f->ncalls, 2);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_suspend);
+    assert_int_equal(f->calls[1].reason, SHUTDOWN_reboot);
+    assert_key(f, "control/shutdown", "");
+    assert_key(f, "data/test-vm/resumes", "1");
+}
+
+/* The same in a new domain: the watch, registered again, finds it. */
+static void test_request_written_during_a_suspend_into_a_new_domain_is_carried_out(void **state)
+{
+    struct fixture *f = *state;
+
+    f->suspend_result = 0;
+    f->request_during_suspend = "poweroff";
+    toolstack_write(f, "control/testing", NOW_SUSPEND);
+
+    assert_logged("test-vm: suspend: resumed in a new domain (domid 12)\n");
+    assert_int_equal(f->ncalls, 2);
+    assert_int_equal(f->calls[1].reason, SHUTDOWN_poweroff);
+}
+
+/* A request a pending command left unacked is not news when the VM looks again. */
+static void test_a_request_left_unacked_is_not_carried_out_on_a_second_look(void **state)
+{
+    struct fixture *f = *state;
+
+    f->suspend_result = 1; /* cancelled: the VM looks at both keys again */
+    toolstack_write(f, "control/testing",
+                    "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"suspend\"}");
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_logged("left \"poweroff\" unacked (ack \"none\")");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_suspend);
+    assert_key(f, "control/shutdown", "poweroff");
+    /* The toolstack asking again is a new request, and obeyed. */
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_int_equal(f->ncalls, 2);
+    assert_int_equal(f->calls[1].reason, SHUTDOWN_poweroff);
+}
+
+/* The ack's commit went through, but its reply never came: the key shows it. */
+static void test_a_lost_commit_reply_with_the_ack_in_place_is_carried_out(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_lose_next_reply(f->fx, XS_TRANSACTION_END);
+    toolstack_write(f, "control/shutdown", "poweroff");
+    assert_logged("test-vm: control/shutdown: the reply to the ack's commit timed out, but the key shows the ack\n");
+    assert_not_logged("not carried out");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_poweroff);
+}
+
+static void test_a_lost_commit_reply_of_a_command_ack_is_carried_out(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_lose_next_reply(f->fx, XS_TRANSACTION_END);
+    toolstack_write(f, "control/testing", "{\"when\":\"now\",\"action\":\"crash\"}");
+    assert_logged("test-vm: control/testing: the reply to the ack's commit timed out, but the key shows the ack\n");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_crash);
+    assert_key(f, "data/test-vm/commands", "1");
+}
+
+static bool lose_reads_of_shutdown(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                   const char *payload, void *ctx)
+{
+    (void)fx;
+    int *left = ctx;
+    if (req->type != XS_READ || strcmp(payload, "control/shutdown") != 0 || *left == 0)
+        return false;
+    (*left)--;
+    return true; /* no reply */
+}
+
+/* A read that times out is tried again after a back-off: the request is not lost. */
+static void test_a_request_whose_read_timed_out_is_read_again(void **state)
+{
+    struct fixture *f = *state;
+    int left = 2;
+
+    fxs_set_reply_hook(f->fx, lose_reads_of_shutdown, &left);
+    toolstack_write(f, "control/shutdown", "halt");
+    assert_logged("test-vm: control/shutdown: error: reading it failed (ETIMEDOUT)\n");
+    assert_logged("test-vm: control/shutdown: reading it again in 100 ms\n");
+    assert_logged("test-vm: control/shutdown: reading it again in 200 ms\n");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_poweroff);
+}
+
+/* It gives up after CONTROL_REREAD_TRIES, and says so; the next change is read as usual. */
+static void test_rereading_gives_up_and_says_so(void **state)
+{
+    struct fixture *f = *state;
+    int left = 100;
+
+    fxs_set_reply_hook(f->fx, lose_reads_of_shutdown, &left);
+    toolstack_write(f, "control/shutdown", "reboot");
+    assert_logged("test-vm: control/shutdown: error: still failing after 5 tries; reading it again at its next change\n");
+    assert_int_equal(f->ncalls, 0);
+    left = 0;
+    toolstack_write(f, "control/shutdown", "reboot");
+    assert_int_equal(f->ncalls, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        STARTED(test_request_written_during_a_same_domain_suspend_is_carried_out),
+        STARTED(test_request_written_during_a_suspend_into_a_new_domain_is_carried_out),
+        STARTED(test_a_request_left_unacked_is_not_carried_out_on_a_second_look),
+        STARTED(test_a_lost_commit_reply_with_the_ack_in_place_is_carried_out),
+        STARTED(test_a_lost_commit_reply_of_a_command_ack_is_carried_out),
+        STARTED(test_a_request_whose_read_timed_out_is_read_again),
+        STARTED(test_rereading_gives_up_and_says_so),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
