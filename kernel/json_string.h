@@ -13,7 +13,7 @@
 #define JSON_STRING_TOO_LONG (-2)
 
 /*
- * Decode text[start..end) (a string's contents between its quotes, as jsmn
+ * Decode text[start..end) (a string's contents between its quotes, as json_scan
  * delimits them) into out, NUL-terminated.  Returns the decoded length;
  * JSON_STRING_INVALID with a one-line reason in err (byte offsets count from
  * text); or JSON_STRING_TOO_LONG if the result does not fit in out_len - 1

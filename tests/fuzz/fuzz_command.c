@@ -1,8 +1,10 @@
 /*
- * Fuzz the control/testing command parser (kernel/command.c) and the quoting
- * of untrusted values (lib/quote.c).  Beyond "no crash": an error is one
- * NUL-terminated line, an accepted command's normalised form parses back to
- * the same command, and quoted output for the console is printable ASCII.
+ * Fuzz the control/testing command parser (kernel/command.c, over
+ * kernel/json_scan.c) and the quoting of untrusted values (lib/quote.c).
+ * Beyond "no crash": an error is one NUL-terminated line and one of the
+ * reasons README.md lists (reasons[] below: keep the two the same), an
+ * accepted command's normalised form parses back to the same command, and
+ * quoted output for the console is printable ASCII.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +28,66 @@ static void check_one_line(const char *s, size_t max)
         check(s[i] != '\n' && s[i] != '\r');
 }
 
+/* README.md's list of <reason>s; in these, # is a decimal number and * any text. */
+static const char *const reasons[] = {
+    "not valid JSON (at byte #)",
+    "not valid JSON (it ends too early)",
+    "not valid JSON (text after the object at byte #)",
+    "not valid JSON (control character in a string at byte #)",
+    "not valid JSON (a NUL byte at byte #)",
+    "not valid JSON (unpaired surrogate at byte #)",
+    "not valid JSON (bad escape at byte #)",
+    "not valid JSON (bad \\u escape at byte #)",
+    "a string holds \\u0000 (at byte #)",
+    "too deeply nested (more than 4096 levels at byte #)",
+    "not a JSON object",
+    "unknown field \"* (the fields are when, ack and action)",
+    "duplicate field \"when\"",
+    "duplicate field \"ack\"",
+    "duplicate field \"action\"",
+    "missing field \"when\"",
+    "missing field \"action\"",
+    "field \"*\" must be a string, not a number",
+    "field \"*\" must be a string, not a boolean",
+    "field \"*\" must be a string, not null",
+    "field \"*\" must be a string, not an array",
+    "field \"*\" must be a string, not an object",
+    "field \"when\" must be \"now\" or \"onshutdown\", not \"*",
+    "field \"action\" must be suspend, poweroff, reboot, halt, crash or ignore, not \"*",
+    "field \"ack\" is longer than 255 bytes",
+};
+
+static int matches(const char *pattern, const char *s)
+{
+    if (*pattern == '\0')
+        return *s == '\0';
+    if (*pattern == '*') {
+        for (;; s++) {
+            if (matches(pattern + 1, s))
+                return 1;
+            if (*s == '\0')
+                return 0;
+        }
+    }
+    if (*pattern == '#') {
+        if (*s < '0' || *s > '9')
+            return 0;
+        while (s[1] >= '0' && s[1] <= '9')
+            s++;
+        return matches(pattern + 1, s + 1);
+    }
+    return *pattern == *s && matches(pattern + 1, s + 1);
+}
+
+static int is_a_listed_reason(const char *err)
+{
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        if (matches(reasons[i], err))
+            return 1;
+    }
+    return 0;
+}
+
 static void check_quote(const uint8_t *data, size_t size, enum quote_style style)
 {
     char out[200];
@@ -46,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (command_parse((const char *)data, size, &cmd, err, sizeof(err)) < 0) {
         check(err[0] != '\0');
         check_one_line(err, sizeof(err));
+        check(is_a_listed_reason(err));
     } else {
         check(err[0] == '\0');
         check(cmd.ack == COMMAND_ACK_STRING ? cmd.ack_string[0] != '\0'

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "kernel/command.h"
+#include "kernel/json_scan.h"
 
 struct good_case {
     const char *json;
@@ -97,11 +98,12 @@ static const struct bad_case bad_cases[] = {
     {"poweroff", 0, "not valid JSON (at byte 0)"},
     {"{\"when\":\"now\",\"action\":\"reboot\"", 0, "not valid JSON (it ends too early)"},
     {"{\"when\":\"now\",\"action\":\"reboot", 0, "not valid JSON (it ends too early)"},
-    {"{\"when\":\"now\",\"action\":\"reboot\"}}", 0, "not valid JSON (at byte 32)"},
+    {"{\"when\":\"now\",\"action\":\"reboot\"}}", 0,
+     "not valid JSON (text after the object at byte 32)"},
     {"{\"when\":\"now\",\"action\":\"reboot\"]", 0, "not valid JSON (at byte 31)"},
     {"{when:\"now\",\"action\":\"reboot\"}", 0, "not valid JSON (at byte 1)"},
     {"{'when':'now'}", 0, "not valid JSON (at byte 1)"},
-    /* What jsmn alone would accept. */
+    /* What a lenient parser (jsmn, say) would accept. */
     {"{\"when\":\"now\",\"action\":\"reboot\",}", 0, "not valid JSON (at byte 32)"},
     {"{,\"when\":\"now\",\"action\":\"reboot\"}", 0, "not valid JSON (at byte 1)"},
     {"{\"when\":\"now\" \"action\":\"reboot\"}", 0, "not valid JSON (at byte 14)"},
@@ -117,7 +119,24 @@ static const struct bad_case bad_cases[] = {
      "not valid JSON (text after the object at byte 33)"},
     {"{\"when\":\"n\tw\",\"action\":\"reboot\"}", 0,
      "not valid JSON (control character in a string at byte 10)"},
-    {"{\"when\":\"n\\qw\",\"action\":\"reboot\"}", 0, "not valid JSON (at byte 8)"},
+    {"{\"when\":\"n\\qw\",\"action\":\"reboot\"}", 0, "not valid JSON (bad escape at byte 10)"},
+    {"{\"when\":\"now\",\"ack\":\"\\u12x4\",\"action\":\"reboot\"}", 0,
+     "not valid JSON (bad \\u escape at byte 21)"},
+    /* Found by review: invalid primitives were reported as values of a type. */
+    {"{\"when\":nope,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 9)"},
+    {"{\"when\":tru,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 11)"},
+    {"{\"when\":truex,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 12)"},
+    {"{\"when\":-,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 9)"},
+    {"{\"when\":01,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 9)"},
+    {"{\"when\":1.,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 10)"},
+    {"{\"when\":1e,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 10)"},
+    {"{\"when\":+1,\"action\":\"reboot\"}", 0, "not valid JSON (at byte 8)"},
+    {"{\"when\":[1,nul],\"action\":\"reboot\"}", 0, "not valid JSON (at byte 14)"},
+    {"nope", 0, "not valid JSON (at byte 1)"},
+    /* Valid primitives are values of their type. */
+    {"{\"when\":-0.5e+3,\"action\":\"reboot\"}", 0,
+     "field \"when\" must be a string, not a number"},
+    {"{\"when\":false,\"action\":\"reboot\"}", 0, "field \"when\" must be a string, not a boolean"},
     {"{\"when\":\"now\",\"ack\":\"\\ud83d\",\"action\":\"reboot\"}", 0,
      "not valid JSON (unpaired surrogate at byte 21)"},
     {"{\"when\":\"now\",\"ack\":\"\\ude00x\",\"action\":\"reboot\"}", 0,
@@ -180,12 +199,21 @@ static const struct bad_case bad_cases[] = {
     {"{\"when\":\"now\",\"action\":\"\\u0001\"}", 0,
      "field \"action\" must be suspend, poweroff, reboot, halt, crash or ignore, not "
      "\"\\\\u0001\""},
-    /* Too much. */
+    /* Found by review: past 16 JSON values, every error was "too many JSON values". */
     {"{\"when\":\"now\",\"action\":\"reboot\",\"x\":[1,2,3,4,5,6,7,8,9,10,11,12]}", 0,
-     "too many JSON values (a command is one object of up to 3 strings)"},
-    {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-     "]]]]]]]]]]]]]]]]]]]]]]]]",
-     0, "too many JSON values (a command is one object of up to 3 strings)"},
+     "unknown field \"x\" (the fields are when, ack and action)"},
+    {"{\"x\":[1,2,3,4,5,6,7,8,9,10,11,12],\"when\":\"now\",\"action\":\"reboot\"}", 0,
+     "unknown field \"x\" (the fields are when, ack and action)"},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"ok\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5}",
+     0, "unknown field \"a\" (the fields are when, ack and action)"},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"ok\",\"when\":1,\"b\":2,\"c\":3,\"d\":4}",
+     0, "duplicate field \"when\""},
+    {"{\"when\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17],\"action\":\"reboot\"}", 0,
+     "field \"when\" must be a string, not an array"},
+    {"{\"when\":\"now\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"action\":\"reboot\",}",
+     0, "not valid JSON (at byte 74)"},
+    {"{\"acton\":\"reboot\",\"x\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23]] }",
+     0, "not valid JSON (at byte 83)"},
 };
 
 static void test_bad_commands(void **state)
@@ -201,6 +229,38 @@ static void test_bad_commands(void **state)
         assert_int_equal(command_parse(b->json, len, &cmd, err, sizeof(err)), -1);
         assert_string_equal(err, b->error);
     }
+}
+
+static void assert_error(const char *json, size_t len, const char *error)
+{
+    struct command cmd;
+    char err[COMMAND_ERROR_MAX];
+    assert_int_equal(command_parse(json, len, &cmd, err, sizeof(err)), -1);
+    assert_string_equal(err, error);
+}
+
+/* Nesting is checked to any depth xenstore allows, then refused. */
+static void test_deep_nesting(void **state)
+{
+    static char json[2 * JSON_MAX_DEPTH + 64];
+    (void)state;
+
+    memset(json, '[', 100);
+    memset(json + 100, ']', 100);
+    assert_error(json, 200, "not a JSON object");
+    assert_error(json, 199, "not valid JSON (it ends too early)");
+
+    int n = snprintf(json, sizeof(json), "{\"when\":");
+    memset(json + n, '[', 1000);
+    memset(json + n + 1000, ']', 1000);
+    n += 2000;
+    n += snprintf(json + n, sizeof(json) - (size_t)n, ",\"action\":\"reboot\"}");
+    assert_error(json, (size_t)n, "field \"when\" must be a string, not an array");
+
+    memset(json, '[', JSON_MAX_DEPTH + 1);
+    assert_error(json, JSON_MAX_DEPTH, "not valid JSON (it ends too early)");
+    assert_error(json, JSON_MAX_DEPTH + 1,
+                 "too deeply nested (more than 4096 levels at byte 4096)");
 }
 
 /* The custom ack string: up to COMMAND_ACK_MAX - 1 bytes, decoded. */
@@ -344,10 +404,15 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_commands),      cmocka_unit_test(test_bad_commands),
-        cmocka_unit_test(test_ack_string_length),  cmocka_unit_test(test_near_xenstore_limit),
-        cmocka_unit_test(test_small_error_buffer), cmocka_unit_test(test_format),
-        cmocka_unit_test(test_format_worst_case),  cmocka_unit_test(test_names),
+        cmocka_unit_test(test_good_commands),
+        cmocka_unit_test(test_bad_commands),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_ack_string_length),
+        cmocka_unit_test(test_near_xenstore_limit),
+        cmocka_unit_test(test_small_error_buffer),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_worst_case),
+        cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
