@@ -33,6 +33,8 @@ int xenstore_simple_request(struct xenstore *xs, enum xsd_sockmsg_type type, xen
                             const struct part *parts, size_t nparts);
 /* Give the reply's buffer back to the decoder. */
 void xenstore_reply_done(struct xenstore *xs);
+/* A path we may send: 0 with its length in *len, -XS_EINVAL or -XS_E2BIG. */
+int xenstore_check_path(const char *path, size_t *len);
 /* path\0 as a request's first part: 0, -XS_EINVAL or -XS_E2BIG. */
 int xenstore_path_part(const char *path, struct part *part);
 

@@ -56,7 +56,6 @@ static void a_lost_commit_reply_is_commit_unknown(void **state)
     assert_int_equal(fxs_transaction_count(f->fx), 0);
 }
 
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
