@@ -1,5 +1,6 @@
 #include "drivers/events.h"
 #include "arch/arch.h"
+#include "arch/xen_calls.h"
 #include "drivers/xen_errno.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -30,13 +31,8 @@ struct shared_info *events_shared_info(void)
 
 int events_init(uint8_t vector)
 {
-    struct xen_add_to_physmap xatp = {
-        .domid = DOMID_SELF,
-        .space = XENMAPSPACE_shared_info,
-        .idx = 0,
-        .gpfn = arch_ptr_to_pfn(&shared_page),
-    };
-    long rc = hypercall_memory_op(XENMEM_add_to_physmap, &xatp);
+    uint64_t gpfn = arch_ptr_to_pfn(&shared_page);
+    long rc = xen_map_shared_info(gpfn);
     if (rc) {
         log_error("events", "mapping shared_info failed (%s)", xen_errno_name(rc));
         return (int)rc;
@@ -48,18 +44,12 @@ int events_init(uint8_t vector)
         __atomic_store_n(&shared_page.evtchn_mask[i], ~(xen_ulong_t)0, __ATOMIC_SEQ_CST);
 
     /* Type 2 (bits 63:56): deliver upcalls as this interrupt vector. */
-    struct xen_hvm_param param = {
-        .domid = DOMID_SELF,
-        .index = HVM_PARAM_CALLBACK_IRQ,
-        .value = (2ull << 56) | vector,
-    };
-    rc = hypercall_hvm_op(HVMOP_set_param, &param);
+    rc = xen_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | vector);
     if (rc) {
         log_error("events", "setting the upcall vector failed (%s)", xen_errno_name(rc));
         return (int)rc;
     }
-    log_info("events", "shared_info at pfn 0x%lx, upcall vector 0x%x", (unsigned long)xatp.gpfn,
-             vector);
+    log_info("events", "shared_info at pfn 0x%lx, upcall vector 0x%x", (unsigned long)gpfn, vector);
     return 0;
 }
 
@@ -104,9 +94,9 @@ void events_unbind(evtchn_port_t port)
 /* Is port bound to virq on vCPU 0 (EVTCHNOP_status)? */
 static bool port_has_virq(evtchn_port_t port, uint32_t virq)
 {
-    struct evtchn_status st = {.dom = DOMID_SELF, .port = port};
-    return port && hypercall_event_channel_op(EVTCHNOP_status, &st) == 0 &&
-           st.status == EVTCHNSTAT_virq && st.u.virq == virq && st.vcpu == 0;
+    struct evtchn_status st;
+    return port && xen_evtchn_status(port, &st) == 0 && st.status == EVTCHNSTAT_virq &&
+           st.u.virq == virq && st.vcpu == 0;
 }
 
 /*
@@ -126,8 +116,8 @@ static evtchn_port_t find_virq_port(uint32_t virq, evtchn_port_t hint)
 
 int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_t *port)
 {
-    struct evtchn_bind_virq bind = {.virq = virq, .vcpu = 0};
-    long rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &bind);
+    evtchn_port_t bound = 0;
+    long rc = xen_evtchn_bind_virq(virq, 0, &bound);
     if (rc == -XEN_EEXIST) {
         evtchn_port_t still = find_virq_port(virq, *port);
         if (!still) {
@@ -136,13 +126,13 @@ int events_bind_virq(uint32_t virq, event_handler_fn fn, void *ctx, evtchn_port_
         }
         log_info("events", "VIRQ %u is still bound, to port %u (the same domain resumed)", virq,
                  still);
-        bind.port = still;
+        bound = still;
     } else if (rc) {
         log_error("events", "binding VIRQ %u failed (%s)", virq, xen_errno_name(rc));
         return (int)rc;
     }
-    *port = bind.port;
-    int err = events_bind(bind.port, fn, ctx);
+    *port = bound;
+    int err = events_bind(bound, fn, ctx);
     return err ? err : rc == -XEN_EEXIST ? EVENTS_STILL_BOUND : 0;
 }
 
@@ -170,14 +160,12 @@ void events_unmask(evtchn_port_t port)
     if (!port_in_abi(port, "an unmask"))
         return;
     /* Xen re-raises an event that became pending while masked. */
-    struct evtchn_unmask unmask = {.port = port};
-    hypercall_event_channel_op(EVTCHNOP_unmask, &unmask);
+    xen_evtchn_unmask(port);
 }
 
 int events_notify(evtchn_port_t port)
 {
-    struct evtchn_send send = {.port = port};
-    return (int)hypercall_event_channel_op(EVTCHNOP_send, &send);
+    return (int)xen_evtchn_send(port);
 }
 
 void events_upcall(void)

@@ -1,5 +1,6 @@
 #include "drivers/timer.h"
 #include "arch/arch.h"
+#include "arch/xen_calls.h"
 #include "drivers/events.h"
 #include "drivers/nmi.h"
 #include "lib/printk.h"
@@ -61,11 +62,9 @@ int timer_init(void)
 void wait_for_event_until(uint64_t deadline_ns)
 {
     if (deadline_ns == TIME_FOREVER) {
-        hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, 0, 0);
+        xen_stop_singleshot_timer();
     } else {
-        /* A deadline already past fires at once, which is what we want. */
-        struct vcpu_set_singleshot_timer t = {.timeout_abs_ns = deadline_ns, .flags = 0};
-        hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+        xen_set_singleshot_timer(deadline_ns); /* a deadline already past fires at once */
     }
     arch_idle();
     nmi_report(); /* an NMI ends the idle too: see arch.h */

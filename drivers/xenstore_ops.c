@@ -198,4 +198,3 @@ int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token)
     xenstore_watches_forget(&xs->watches, w);
     return err;
 }
-

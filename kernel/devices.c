@@ -1,18 +1,11 @@
 #include "kernel/devices.h"
 #include "arch/arch.h"
+#include "arch/xen_calls.h"
 #include "drivers/events.h"
 #include "drivers/timer.h"
 #include "drivers/xen_errno.h"
 #include "lib/log.h"
 #include "lib/printk.h"
-
-int hvm_param(uint32_t index, uint64_t *value)
-{
-    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
-    long rc = hypercall_hvm_op(HVMOP_get_param, &p);
-    *value = rc ? 0 : p.value;
-    return (int)rc;
-}
 
 static void notify_port(void *ctx)
 {
@@ -48,9 +41,9 @@ static int find_ring(const char *name, uint32_t pfn_param, uint32_t evtchn_param
                      evtchn_port_t *port)
 {
     uint64_t pfn = 0, evtchn = 0;
-    int rc = hvm_param(pfn_param, &pfn);
+    int rc = (int)xen_hvm_get_param(pfn_param, &pfn);
     if (!rc)
-        rc = hvm_param(evtchn_param, &evtchn);
+        rc = (int)xen_hvm_get_param(evtchn_param, &evtchn);
     if (rc) {
         log_error(name, "reading its HVM params failed (%s)", xen_errno_name(rc));
         return rc;

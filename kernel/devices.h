@@ -21,9 +21,6 @@ struct devices {
     bool console_history_shown; /* the boot log went to a console ring */
 };
 
-/* Read an HVM param of our own domain: 0, or Xen's -errno (*value is then 0). */
-int hvm_param(uint32_t index, uint64_t *value);
-
 /*
  * How a ring driver talks to its backend over event channel *port: notify
  * sends on the port, wait sleeps until an event or the deadline, now_ns

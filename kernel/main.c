@@ -5,6 +5,7 @@
  */
 #include "kernel/main.h"
 #include "arch/arch.h"
+#include "arch/xen_calls.h"
 #include "arch/x86/idt.h"
 #include "drivers/timer.h"
 #include "kernel/boot_info.h"
@@ -22,9 +23,9 @@ static struct control control;
 
 static void print_banner(void)
 {
-    long version = hypercall_xen_version(XENVER_version, 0);
+    long version = xen_version();
     xen_extraversion_t extra = {0};
-    hypercall_xen_version(XENVER_extraversion, extra);
+    xen_extraversion(extra);
     extra[sizeof(extra) - 1] = '\0';
     printk("xen-test-vm %s on Xen %ld.%ld%s\n", TEST_VM_VERSION, version >> 16, version & 0xffff,
            extra);

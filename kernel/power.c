@@ -8,6 +8,7 @@
 #include "kernel/power.h"
 
 #include "arch/arch.h"
+#include "arch/xen_calls.h"
 #include "drivers/timer.h"
 #include "drivers/xen_errno.h"
 #include "kernel/devices.h"
@@ -16,9 +17,7 @@
 int power_shutdown(void *ctx, unsigned int reason)
 {
     struct devices *devices = ctx;
-    struct sched_shutdown shutdown = {.reason = reason};
-
-    long rc = hypercall_sched_op(SCHEDOP_shutdown, &shutdown);
+    long rc = xen_sched_shutdown(reason);
     if (reason != SHUTDOWN_suspend) {
         /* The reason and Xen's own rc, which the interpreter's action line lacks. */
         log_error("power", "SCHEDOP_shutdown(reason %u) returned %ld", reason, rc);
