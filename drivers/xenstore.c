@@ -294,6 +294,14 @@ int xenstore_check_path(const char *path, size_t *len)
     return *len > XENSTORE_ABS_PATH_MAX ? -XS_E2BIG : 0;
 }
 
+int xenstore_path_request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_tx tx,
+                          const char *path)
+{
+    struct part part;
+    int err = xenstore_path_part(path, &part);
+    return err ? err : xenstore_request(xs, type, tx, &part, 1);
+}
+
 int xenstore_path_part(const char *path, struct part *part)
 {
     size_t len;

@@ -28,6 +28,9 @@ struct part {
  */
 int xenstore_request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_tx tx,
                      const struct part *payload, size_t nparts);
+/* A request whose payload is just path\0 (READ, DIRECTORY, ...); as xenstore_request(). */
+int xenstore_path_request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_tx tx,
+                          const char *path);
 /* A request whose reply is just "OK". */
 int xenstore_simple_request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_tx tx,
                             const struct part *parts, size_t nparts);

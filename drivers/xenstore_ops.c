@@ -64,11 +64,7 @@ int xenstore_error_from_name(const char *name, size_t len)
 
 int xenstore_read(struct xenstore *xs, xenstore_tx tx, const char *path, char *buf, size_t len)
 {
-    struct part part;
-    int err = xenstore_path_part(path, &part);
-    if (err)
-        return err;
-    err = xenstore_request(xs, XS_READ, tx, &part, 1);
+    int err = xenstore_path_request(xs, XS_READ, tx, path);
     if (err)
         return err;
 
@@ -108,11 +104,7 @@ int xenstore_rm(struct xenstore *xs, xenstore_tx tx, const char *path)
 
 int xenstore_directory(struct xenstore *xs, xenstore_tx tx, const char *path, char *buf, size_t len)
 {
-    struct part part;
-    int err = xenstore_path_part(path, &part);
-    if (err)
-        return err;
-    err = xenstore_request(xs, XS_DIRECTORY, tx, &part, 1);
+    int err = xenstore_path_request(xs, XS_DIRECTORY, tx, path);
     if (err)
         return err;
 

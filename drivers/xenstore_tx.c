@@ -83,11 +83,7 @@ struct cas {
 static int cas_body(struct xenstore *xs, xenstore_tx tx, void *ctx)
 {
     const struct cas *cas = ctx;
-    struct part part;
-    int err = xenstore_path_part(cas->path, &part);
-    if (err)
-        return err;
-    err = xenstore_request(xs, XS_READ, tx, &part, 1);
+    int err = xenstore_path_request(xs, XS_READ, tx, cas->path);
     if (err == -XS_ENOENT)
         return XENSTORE_VALUE_CHANGED;
     if (err)
