@@ -33,7 +33,7 @@ fake_cache() {
 # lab_run ARGS...: tools/lab/run against the fake QEMU and $work/cache;
 # output in $work/run.log, status in $run_status.
 lab_run() {
-    [ -d "$work/cache" ] || fake_cache "$work/cache"
+    [ -d "$work/cache" ] || fake_cache "$work/cache/xen-4.17"
     [ -f "$work/kernel" ] || echo fake >"$work/kernel"
     PATH=$fakes:$PATH LAB_SKIP_SETUP=1 LAB_CACHE=$work/cache LAB_TIMEOUT=60 \
         "$repo/tools/lab/run" --kernel "$work/kernel" "$@" >"$work/run.log" 2>&1 </dev/null

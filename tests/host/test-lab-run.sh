@@ -37,12 +37,12 @@ check names-status "expected tools/lab/run to fail (one scenario fails), saw sta
 check names-summary "expected \"lab: 4 passed, 1 failed\", saw $(grep '^lab: [0-9]* passed' "$work/run.log")" \
     grep -qx 'lab: 4 passed, 1 failed' "$work/run.log"
 for n in "a b" "x[1]*?" "q\"uo'te\`touch PWNED\`" z-last; do
-    check "names-verdict-$n" "expected \"PASS $n\" and $n/verdict PASS, saw $(grep -F "$n" "$work/run.log" | head -n 1), verdict $(cat "$out/$n/verdict" 2>/dev/null)" \
-        eval 'grep -qxF "PASS $n" "$work/run.log" && [ "$(cat "$out/$n/verdict")" = PASS ]'
+    check "names-verdict-$n" "expected \"PASS [4.17] $n\" and $n/verdict PASS, saw $(grep -F "$n" "$work/run.log" | head -n 1), verdict $(cat "$out/$n/verdict" 2>/dev/null)" \
+        eval 'grep -qxF "PASS [4.17] $n" "$work/run.log" && [ "$(cat "$out/$n/verdict")" = PASS ]'
 done
 n="\$(touch PWNED)"
-check names-verdict-fail "expected \"FAIL $n: expected a failure, saw one\", saw $(grep -F "$n" "$work/run.log" | head -n 1)" \
-    grep -qxF "FAIL $n: expected a failure, saw one" "$work/run.log"
+check names-verdict-fail "expected \"FAIL [4.17] $n: expected a failure, saw one\", saw $(grep -F "$n" "$work/run.log" | head -n 1)" \
+    grep -qxF "FAIL [4.17] $n: expected a failure, saw one" "$work/run.log"
 check names-output "expected each scenario's output.log in its own folder, saw $(cd "$out" && ls)" \
     eval 'grep -qx ran "$out/a b/output.log" && grep -qx ran "$out/z-last/output.log"'
 check names-nothing-ran "expected no PWNED file, saw $(find "$work" "$repo" -name PWNED 2>/dev/null)" nothing_ran
@@ -62,17 +62,17 @@ check names-clash "expected a_b and \"a b\" refused, saw status $run_status: $(t
 
 # A run that fails early (here: no dom0 initramfs in the cache) leaves no
 # temporary file, in TMPDIR or in --out.
-rm -f "$work/cache/dom0-initrd.cpio.gz"
+rm -f "$work/cache/xen-4.17/dom0-initrd.cpio.gz"
 rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
 lab_run --out "$work/early" "$s/z-last.sh"
 check tmp-no-leak "expected a failed run to leave nothing, saw status $run_status and $(ls -A "$TMPDIR" "$work/early" | tr '\n' ' ')" \
     eval '[ "$run_status" != 0 ] && [ -z "$(ls -A "$TMPDIR")" ] && [ "$(ls -A "$work/early")" = .lab-out ]'
-fake_cache "$work/cache"
+fake_cache "$work/cache/xen-4.17"
 
 # dom0 never comes up: every scenario fails with that reason.
 FAKE_QEMU=nodom0 lab_run --out "$work/nodom0" "$s/a b.sh"
 check nodom0-verdict "expected \"FAIL a b: expected dom0 to come up...\", saw $(grep '^FAIL' "$work/run.log" | head -n 1)" \
-    eval '[ "$run_status" = 1 ] && grep -q "^FAIL a b: expected dom0 to come up" "$work/run.log"'
+    eval '[ "$run_status" = 1 ] && grep -q "^FAIL \[4.17\] a b: expected dom0 to come up" "$work/run.log"'
 
 # tests/run-lab keeps its whole folder locked while the host checks write to
 # it: a host check that tries the lock must find it taken.
@@ -83,9 +83,19 @@ if flock -n "$(dirname "$LAB_OUT")/.lab-out" true; then echo "FAIL: expected the
 echo "lock held"
 CHECK
 chmod +x "$work/checks/lab/host/lockcheck.sh"
+# By default every scenario runs on both labs, each line saying which.
+fake_cache "$work/cache/xen-4.20"
 PATH=$fakes:$PATH LAB_SKIP_SETUP=1 LAB_CACHE=$work/cache LAB_KERNEL=$work/kernel LAB_OUT="$work/rl [*]" \
     "$repo/tests/run-lab" "$s/a b.sh" "$work/checks/lab/host/lockcheck.sh" >"$work/run-lab.log" 2>&1
 status=$?
-check run-lab-host-check-locked "expected PASS host-lockcheck and \"lab: 2 passed, 0 failed\", saw status $status: $(grep -E '^(PASS|FAIL|lab:)' "$work/run-lab.log" | tr '\n' '|')" \
-    eval '[ "$status" = 0 ] && grep -qx "PASS host-lockcheck" "$work/run-lab.log" && grep -qx "lab: 2 passed, 0 failed" "$work/run-lab.log"'
+check run-lab-host-check-locked "expected PASS host-lockcheck and \"lab: 3 passed, 0 failed\", saw status $status: $(grep -E '^(PASS|FAIL|lab:)' "$work/run-lab.log" | tr '\n' '|')" \
+    eval '[ "$status" = 0 ] && grep -qx "PASS host-lockcheck" "$work/run-lab.log" && grep -qx "lab: 3 passed, 0 failed" "$work/run-lab.log"'
+check run-lab-both-labs "expected \"PASS [4.17] a b\", \"PASS [4.20] a b\" and a wall time per lab, saw $(grep -E '^(PASS|lab: \[)' "$work/run-lab.log" | tr '\n' '|')" \
+    eval 'grep -qxF "PASS [4.17] a b" "$work/run-lab.log" && grep -qxF "PASS [4.20] a b" "$work/run-lab.log" &&
+          [ "$(grep -c "^lab: \[4.[12][07]\] 1 passed, 0 failed; wall time [0-9.]* s" "$work/run-lab.log")" = 2 ] &&
+          [ -f "$work/rl [*]/xen-4.20/a b/verdict" ]'
+PATH=$fakes:$PATH LAB_SKIP_SETUP=1 LAB_CACHE=$work/cache LAB_KERNEL=$work/kernel LAB_OUT="$work/rl [*]" LAB_XEN=4.20 \
+    "$repo/tests/run-lab" "$s/a b.sh" >"$work/run-lab.log" 2>&1
+check run-lab-one-lab "expected LAB_XEN=4.20 to run on 4.20 alone, saw $(grep -E '^(PASS|FAIL)' "$work/run-lab.log" | tr '\n' '|')" \
+    eval 'grep -qxF "PASS [4.20] a b" "$work/run-lab.log" && ! grep -qF "[4.17]" "$work/run-lab.log"'
 exit 0

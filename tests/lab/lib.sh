@@ -63,13 +63,14 @@
 #   fail "expected X, saw Y"   print FAIL: ... and exit 1
 #   pass                   print PASS and exit 0
 #   log TEXT               print "lab: TEXT" with the seconds since the scenario began
+# The lab: $LAB_XEN is the Xen version the scenario runs on, "4.17" or "4.20"
+# (for what cannot mean the same on both; say why where it is used).
 # Timeouts default to $LAB_WAIT (10 s).  Helpers that end in fail must not run in
 # $(...): fail would only leave the subshell.
 
 LAB_KERNEL=${LAB_KERNEL:-/lab/test-vm.xen}
 LAB_WAIT=${LAB_WAIT:-10}
 LAB_CONSOLE_DIR=${LAB_CONSOLE_DIR:-/var/log/xen/console}
-PATH=/usr/lib/xen-4.17/bin:$PATH
 
 # Milliseconds since dom0 booted (/proc/uptime has hundredths).  No fork: it
 # runs in every polling loop.  "12.05" -> "12050" (not 05 * 10: sh reads a

@@ -8,7 +8,7 @@
 . /lab/lib.sh
 
 vm_create boot
-expect_console_re boot '^xen-test-vm [^ ]+ on Xen 4\.17'
+expect_console_re boot "^xen-test-vm [^ ]+ on Xen $(echo "$LAB_XEN" | sed 's/\./\\./')([^0-9]|\$)"
 vm_wait_ready boot
 cr=$(printf '\r')
 bare=$(grep -c -v "$cr\$" "$(console_log boot)")
