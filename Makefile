@@ -3,8 +3,10 @@
 #   make              build/test-vm.xen and build/test-vm.xen.gz
 #   make unit         host unit tests (cmocka, ASan+UBSan) against a simulated Xen
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (default 60) each
-#   make test         unit tests, a short fuzz run and the lab scenarios on real Xen
+#   make test         unit tests, a short fuzz run, host tests of the tools and the
+#                     lab scenarios on real Xen 4.17 and 4.20 (LAB_XEN=4.17|4.20|all)
 #   make lab          the lab (Xen + dom0 under QEMU) with the VM booted in it
+#                     (LAB_XEN=4.20: the Debian 13 lab; default 4.17)
 #   make bench        benchmarks that print figures
 #   make format       clang-format every source file
 
@@ -133,7 +135,7 @@ unit-build: $(UNIT_BINS)
 
 lab: deps
 	@$(MAKE) --no-print-directory kernel
-	@tools/lab/run --interactive
+	@tools/lab/run --interactive --xen "$(if $(filter-out all,$(LAB_XEN)),$(LAB_XEN),4.17)"
 
 bench: kernel
 	@tests/bench/run
