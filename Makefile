@@ -8,7 +8,7 @@
 #   make lab          the lab (Xen + dom0 under QEMU) with the VM booted in it
 #                     (LAB_XEN=4.20: the Debian 13 lab; default 4.17)
 #   make bench        benchmarks that print figures
-#   make format       clang-format every source file
+#   make format       clang-format every source file (make format-check: only check)
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # The short commit, "-dirty" if tracked files differ from it, or "nogit"
@@ -47,14 +47,17 @@ KASFLAGS   := $(KCFLAGS) -D__ASSEMBLY__
 KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none --no-warn-rwx-segments \
               -T linker.ld
 
-# The portable sources: they build into the kernel and, unchanged, into the
-# host tests.  Only boot/ and arch/x86/ (and kernel/main.c, the bring-up
-# order and idle loop) are kernel-only.
-PORTABLE_SRCS := $(wildcard lib/*.c drivers/*.c) $(filter-out kernel/main.c,$(wildcard kernel/*.c))
-KERNEL_SRCS   := $(wildcard boot/*.S arch/x86/*.S arch/x86/*.c) kernel/main.c $(PORTABLE_SRCS)
+# The portable sources build into the kernel and, unchanged, into the host
+# tests.  The kernel-only ones are the PVH entry (boot/) and the x86 set-up
+# and wiring (arch/x86/: CPU, IDT and traps, hypercall page, main.c).
+PORTABLE_DIRS    := lib drivers kernel
+KERNEL_ONLY_DIRS := boot arch/x86
+PORTABLE_SRCS := $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))
+KERNEL_SRCS   := $(wildcard $(addsuffix /*.S,$(KERNEL_ONLY_DIRS)) $(addsuffix /*.c,$(KERNEL_ONLY_DIRS))) \
+                 $(PORTABLE_SRCS)
 KERNEL_OBJS   := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench format clean size
+.PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench format format-check clean size
 all: kernel
 kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz
 
@@ -114,8 +117,12 @@ FZCFLAGS   := $(COMMON) -g -O1 -DHOST_BUILD -D_DEFAULT_SOURCE -DFUZZ_BUILD -Ites
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
+# Each fuzzer is one clang run over all its sources.  Its headers go into
+# $@.d with -MM (clang's -MMD, given several sources, keeps only the last
+# one's), so that a header change rebuilds it.
 $(B)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(SIM_SRCS) $(VERSION_H) $(FUZZ_IGNORE)
 	@mkdir -p $(dir $@)
+	@$(CLANG) $(FZCFLAGS) -MM -MP -MT $@ $< $(PORTABLE_SRCS) $(SIM_SRCS) >$@.d.tmp && mv -f $@.d.tmp $@.d
 	$(CLANG) $(FZCFLAGS) $< $(PORTABLE_SRCS) $(SIM_SRCS) -o $@
 
 fuzz-build: $(FUZZ_BINS)
@@ -142,6 +149,14 @@ bench: kernel
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# Every tracked C file as .clang-format says, one line for each that is not,
+# and last "format: N passed, N failed" (a part of make test).
+format-check:
+	@p=0; f=0; for file in $$(git ls-files '*.c' '*.h'); do \
+	    if clang-format --dry-run -Werror "$$file" >/dev/null 2>&1; then p=$$((p + 1)); \
+	    else echo "FAIL format $$file (make format fixes it)"; f=$$((f + 1)); fi; \
+	done; echo "format: $$p passed, $$f failed"; [ "$$f" = 0 ]
 
 clean:
 	rm -rf $(B)

@@ -23,9 +23,6 @@ long hypercall_memory_op(unsigned int cmd, void *arg);
 long hypercall_vcpu_op(unsigned int cmd, unsigned int vcpu, void *arg);
 long hypercall_xen_version(unsigned int cmd, void *arg);
 
-/* Raw bytes to the last-resort console (I/O port 0xe9, read by Xen). */
-void arch_debug_write(const char *s, size_t len);
-
 /* The time stamp counter (never RDTSCP: Xen under QEMU cannot emulate it). */
 uint64_t arch_rdtsc(void);
 
@@ -50,12 +47,6 @@ extern const char arch_idle_halt[], arch_idle_woken[];
  * arch_idle() early, so that the idle path can report it (drivers/nmi.h).
  */
 unsigned long arch_nmi_count(void);
-
-/*
- * Report a fatal error on every console and ask Xen to crash the domain (a
- * test VM must never hang silently).  Callers end the message with "\n".
- */
-_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Guest-physical frame numbers; the kernel identity-maps the first 4 GiB. */
 static inline void *arch_pfn_to_ptr(uint64_t pfn)

@@ -3,7 +3,7 @@
 #include "arch/xen_calls.h"
 #include "drivers/events.h"
 #include "drivers/nmi.h"
-#include "lib/printk.h"
+#include "lib/log.h"
 
 static uint64_t fired;
 static evtchn_port_t timer_port;
@@ -54,8 +54,8 @@ int timer_init(void)
     int rc = events_bind_virq(VIRQ_TIMER, timer_event, 0, &timer_port);
     if (rc < 0)
         return rc;
-    printk("test-vm: timer: VIRQ_TIMER on port %u, clock at %lu ms\n", timer_port,
-           (unsigned long)(time_now_ns() / NS_PER_MS));
+    log_info("timer", "VIRQ_TIMER on port %u, clock at %lu ms", timer_port,
+             (unsigned long)(time_now_ns() / NS_PER_MS));
     return rc; /* EVENTS_STILL_BOUND after a resume of the same domain */
 }
 

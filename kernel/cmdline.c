@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "lib/quote.h"
+#include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
@@ -73,7 +74,7 @@ static int parse_feature(const char *cmdline, const char *key, enum control_feat
         fmt_snprintf(shown, sizeof(shown), "(too long)");
     else
         quote(shown, sizeof(shown), val, (size_t)n, QUOTE_BARE, sizeof(val));
-    printk("test-vm: cmdline: error: %s=%s: expected 1, 0 or omit; using 1\n", key, shown);
+    log_error("cmdline", "%s=%s: expected 1, 0 or omit; using 1", key, shown);
     return 1;
 }
 

@@ -13,6 +13,7 @@
 #include "drivers/xen_errno.h"
 #include "kernel/devices.h"
 #include "lib/log.h"
+#include "lib/panic.h"
 
 int power_shutdown(void *ctx, unsigned int reason)
 {

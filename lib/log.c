@@ -16,15 +16,6 @@ const char *log_vformat(char *buf, size_t size, const char *where, bool error, c
     return buf;
 }
 
-const char *log_error_to(char *buf, size_t size, const char *where, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    log_vformat(buf, size, where, true, fmt, ap);
-    va_end(ap);
-    return buf;
-}
-
 static void log_line(const char *where, bool error, const char *fmt, va_list ap)
 {
     char buf[LOG_MESSAGE_MAX];

@@ -35,7 +35,5 @@ void log_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 const char *log_vformat(char *buf, size_t size, const char *where, bool error, const char *fmt,
                         va_list ap) __attribute__((format(printf, 5, 0)));
-const char *log_error_to(char *buf, size_t size, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 #endif

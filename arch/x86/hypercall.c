@@ -6,7 +6,7 @@
 #include "arch/arch.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall_page.h"
-#include "lib/printk.h"
+#include "lib/log.h"
 
 #define HYPERCALL_STUB_SIZE 32
 
@@ -16,7 +16,7 @@ int hypercall_page_init(uint32_t cpuid_base)
 {
     struct cpuid_regs r = cpuid(cpuid_base + 2);
     if (r.eax < 1) {
-        printk("test-vm: FATAL: Xen offers no hypercall page (leaf 0x%x)\n", cpuid_base + 2);
+        log_plain("FATAL: Xen offers no hypercall page (leaf 0x%x)", cpuid_base + 2);
         return -1;
     }
     for (unsigned int i = 0; i < sizeof(hypercall_page); i++)
@@ -26,10 +26,10 @@ int hypercall_page_init(uint32_t cpuid_base)
     /* Xen writes every stub; xen_version's must no longer be a bare RET. */
     const uint8_t *stub = hypercall_page + __HYPERVISOR_xen_version * HYPERCALL_STUB_SIZE;
     if (stub[0] == 0xc3) {
-        printk("test-vm: FATAL: hypercall page not filled in by Xen (msr 0x%x)\n", r.ebx);
+        log_plain("FATAL: hypercall page not filled in by Xen (msr 0x%x)", r.ebx);
         return -1;
     }
-    printk("test-vm: hypercall page at %p (msr 0x%x)\n", (void *)hypercall_page, r.ebx);
+    log_plain("hypercall page at %p (msr 0x%x)", (void *)hypercall_page, r.ebx);
     return 0;
 }
 

@@ -8,13 +8,17 @@
 #include "arch/x86/hypercall_page.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/xen_cpuid.h"
-#include "kernel/main.h"
+#include "arch/x86/main.h"
+#include "lib/log.h"
+#include "lib/log.h"
+#include "lib/panic.h"
 #include "lib/printk.h"
 
 #define DEBUG_PORT     0xe9 /* Xen (and QEMU's -debugcon) print what is written here */
 #define QEMU_EXIT_PORT 0xf4 /* QEMU's isa-debug-exit, when present: exit status (v << 1) | 1 */
 
-void arch_debug_write(const char *s, size_t len)
+/* Raw bytes to the last-resort console (I/O port 0xe9, read by Xen): kernel-only. */
+static void debug_port_write(const char *s, size_t len)
 {
     while (len--)
         outb(DEBUG_PORT, (uint8_t)*s++);
@@ -23,7 +27,7 @@ void arch_debug_write(const char *s, size_t len)
 static void debug_port_sink(const char *s, size_t len, void *ctx)
 {
     (void)ctx;
-    arch_debug_write(s, len);
+    debug_port_write(s, len);
 }
 
 uint64_t arch_rdtsc(void)
@@ -53,13 +57,13 @@ void arch_start(const struct hvm_start_info *start_info)
 
     uint32_t base = xen_cpuid_base();
     if (!base) {
-        printk("test-vm: not running on Xen (no Xen CPUID leaves); stopping\n");
+        log_plain("not running on Xen (no Xen CPUID leaves); stopping");
         outb(QEMU_EXIT_PORT, 1);
         halt_forever();
     }
     struct cpuid_regs version = cpuid(base + 1);
-    printk("test-vm: Xen CPUID leaves at 0x%x, version %u.%u\n", base, version.eax >> 16,
-           version.eax & 0xffff);
+    log_plain("Xen CPUID leaves at 0x%x, version %u.%u", base, version.eax >> 16,
+              version.eax & 0xffff);
 
     idt_init();
     if (hypercall_page_init(base) < 0)

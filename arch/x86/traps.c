@@ -5,7 +5,8 @@
 #include "arch/x86/traps.h"
 #include "arch/arch.h"
 #include "arch/x86/cpu.h"
-#include "lib/printk.h"
+#include "lib/log.h"
+#include "lib/panic.h"
 
 static const char *const exception_names[32] = {
     "#DE divide error",
@@ -43,20 +44,20 @@ void trap_handler(struct trap_frame *f)
 {
     const char *name =
         f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector] : "reserved";
-    printk("test-vm: FATAL: exception %lu (%s) error_code 0x%lx\n", (unsigned long)f->vector, name,
-           (unsigned long)f->error_code);
-    printk("test-vm:   rip %016lx  cs %04lx  rflags %08lx  rsp %016lx  ss %04lx\n",
-           (unsigned long)f->rip, (unsigned long)f->cs, (unsigned long)f->rflags,
-           (unsigned long)f->rsp, (unsigned long)f->ss);
-    printk("test-vm:   cr2 %016lx\n", (unsigned long)read_cr2());
-    printk("test-vm:   rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", (unsigned long)f->rax,
-           (unsigned long)f->rbx, (unsigned long)f->rcx, (unsigned long)f->rdx);
-    printk("test-vm:   rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", (unsigned long)f->rsi,
-           (unsigned long)f->rdi, (unsigned long)f->rbp, (unsigned long)f->r8);
-    printk("test-vm:   r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", (unsigned long)f->r9,
-           (unsigned long)f->r10, (unsigned long)f->r11, (unsigned long)f->r12);
-    printk("test-vm:   r13 %016lx  r14 %016lx  r15 %016lx\n", (unsigned long)f->r13,
-           (unsigned long)f->r14, (unsigned long)f->r15);
+    log_plain("FATAL: exception %lu (%s) error_code 0x%lx", (unsigned long)f->vector, name,
+              (unsigned long)f->error_code);
+    log_plain("  rip %016lx  cs %04lx  rflags %08lx  rsp %016lx  ss %04lx", (unsigned long)f->rip,
+              (unsigned long)f->cs, (unsigned long)f->rflags, (unsigned long)f->rsp,
+              (unsigned long)f->ss);
+    log_plain("  cr2 %016lx", (unsigned long)read_cr2());
+    log_plain("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx", (unsigned long)f->rax,
+              (unsigned long)f->rbx, (unsigned long)f->rcx, (unsigned long)f->rdx);
+    log_plain("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx", (unsigned long)f->rsi,
+              (unsigned long)f->rdi, (unsigned long)f->rbp, (unsigned long)f->r8);
+    log_plain("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx", (unsigned long)f->r9,
+              (unsigned long)f->r10, (unsigned long)f->r11, (unsigned long)f->r12);
+    log_plain("  r13 %016lx  r14 %016lx  r15 %016lx", (unsigned long)f->r13, (unsigned long)f->r14,
+              (unsigned long)f->r15);
     panic("test-vm: FATAL: unhandled exception %lu at rip %016lx\n", (unsigned long)f->vector,
           (unsigned long)f->rip);
 }

@@ -11,6 +11,19 @@
 #include "lib/printk.h"
 #include "sim/log_capture.h"
 
+/* As kernel/status.c uses it: the error line kept, and logged. */
+static const char *error_to(char *buf, size_t size, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static const char *error_to(char *buf, size_t size, const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = log_vformat(buf, size, where, true, fmt, ap);
+    va_end(ap);
+    return msg;
+}
+
 static void test_forms(void **state)
 {
     char buf[64];
@@ -24,7 +37,7 @@ static void test_forms(void **state)
                         "test-vm: control/shutdown: error: unknown request \"s3\", not acked\n");
 
     log_capture_clear();
-    const char *msg = log_error_to(buf, sizeof(buf), "suspend", "failed (%s)", "ENOSYS");
+    const char *msg = error_to(buf, sizeof(buf), "suspend", "failed (%s)", "ENOSYS");
     assert_ptr_equal(msg, buf);
     assert_string_equal(buf, "suspend: error: failed (ENOSYS)");
     assert_string_equal(log_capture_text(), "test-vm: suspend: error: failed (ENOSYS)\n");

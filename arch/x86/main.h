@@ -1,5 +1,5 @@
-#ifndef KERNEL_MAIN_H
-#define KERNEL_MAIN_H
+#ifndef ARCH_X86_MAIN_H
+#define ARCH_X86_MAIN_H
 
 #include "arch/xen.h"
 

@@ -3,7 +3,7 @@
  * interrupts off; the CPU only takes the event upcall while halted in the
  * loop's arch_idle(), so handlers never race with the code below.
  */
-#include "kernel/main.h"
+#include "arch/x86/main.h"
 #include "arch/arch.h"
 #include "arch/xen_calls.h"
 #include "arch/x86/idt.h"
@@ -14,6 +14,9 @@
 #include "kernel/devices.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"
+#include "lib/log.h"
+#include "lib/log.h"
+#include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "version.h" /* generated: build/version.h */
@@ -36,7 +39,7 @@ static void maybe_fault(const char *cmdline)
 {
     char value[16];
     if (cmdline_get(cmdline, "debug", value, sizeof(value)) > 0 && !strcmp(value, "fault")) {
-        printk("test-vm: debug=fault: reading unmapped address 0x800000000\n");
+        log_info("debug=fault", "reading unmapped address 0x800000000");
         (void)*(volatile uint64_t *)(uintptr_t)0x800000000ull;
     }
 }
