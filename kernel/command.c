@@ -9,7 +9,6 @@
  */
 #include "kernel/command.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -62,16 +61,7 @@ struct parser {
     size_t err_len;
 };
 
-static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct parser *p, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fmt_vsnprintf(p->err, p->err_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define fail(p, ...) json_error((p)->err, (p)->err_len, __VA_ARGS__)
 
 /* A string's decoded contents (json_scan() has checked it: only too long can fail). */
 static int decode_string(struct parser *p, const struct json_span *v, char *out, size_t out_len)

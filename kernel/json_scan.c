@@ -1,11 +1,9 @@
 /* Strict JSON syntax, one pass: see json_scan.h. */
 #include "kernel/json_scan.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 
 #include "kernel/json_string.h"
-#include "lib/printk.h"
 #include "lib/string.h"
 
 struct scanner {
@@ -17,22 +15,11 @@ struct scanner {
     unsigned char in_object[JSON_MAX_DEPTH / 8]; /* per level: an object, or an array */
 };
 
-static int fail(struct scanner *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct scanner *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fmt_vsnprintf(s->err, s->err_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int fail_at(struct scanner *s, size_t pos)
 {
     if (pos >= s->len)
-        return fail(s, "not valid JSON (it ends too early)");
-    return fail(s, "not valid JSON (at byte %zu)", pos);
+        return json_error(s->err, s->err_len, "not valid JSON (it ends too early)");
+    return json_error(s->err, s->err_len, "not valid JSON (at byte %zu)", pos);
 }
 
 static void skip_space(struct scanner *s)
@@ -123,8 +110,8 @@ static bool in_object(const struct scanner *s)
 static int open_container(struct scanner *s, bool object)
 {
     if (s->depth == JSON_MAX_DEPTH)
-        return fail(s, "too deeply nested (more than %d levels at byte %zu)", JSON_MAX_DEPTH,
-                    s->pos);
+        return json_error(s->err, s->err_len, "too deeply nested (more than %d levels at byte %zu)",
+                          JSON_MAX_DEPTH, s->pos);
     unsigned char bit = (unsigned char)(1u << (s->depth % 8));
     if (object)
         s->in_object[s->depth / 8] |= bit;
@@ -235,7 +222,8 @@ int json_scan(const char *text, size_t len, struct json_scan *out, char *err, si
                 if (s.pos == len)
                     return 0;
                 if (out->type == JSON_OBJECT)
-                    return fail(&s, "not valid JSON (text after the object at byte %zu)", s.pos);
+                    return json_error(s.err, s.err_len,
+                                      "not valid JSON (text after the object at byte %zu)", s.pos);
                 return fail_at(&s, s.pos);
             }
             if (peek(&s) == ',') {

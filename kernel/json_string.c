@@ -7,10 +7,7 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
+int json_error(char *err, size_t err_len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -81,8 +78,8 @@ int json_string_decode(const char *text, size_t start, size_t end, char *out, si
         size_t len = 1;
 
         if (c < 0x20)
-            return fail(err, err_len, "not valid JSON (control character in a string at byte %zu)",
-                        pos);
+            return json_error(err, err_len,
+                              "not valid JSON (control character in a string at byte %zu)", pos);
         utf8[0] = (char)c;
         if (c == '\\') {
             size_t at = pos++;
@@ -99,21 +96,22 @@ int json_string_decode(const char *text, size_t start, size_t end, char *out, si
                     if (end - pos > 2 && text[pos + 1] == '\\' && text[pos + 2] == 'u')
                         low = read_hex4(text, pos + 3, end);
                     if (low < 0xdc00 || low > 0xdfff)
-                        return fail(err, err_len, "not valid JSON (unpaired surrogate at byte %zu)",
-                                    at);
+                        return json_error(err, err_len,
+                                          "not valid JSON (unpaired surrogate at byte %zu)", at);
                     cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
                     pos += 6;
                 } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                    return fail(err, err_len, "not valid JSON (unpaired surrogate at byte %zu)",
-                                at);
+                    return json_error(err, err_len,
+                                      "not valid JSON (unpaired surrogate at byte %zu)", at);
                 }
                 if (cp < 0)
-                    return fail(err, err_len, "not valid JSON (bad \\u escape at byte %zu)", at);
+                    return json_error(err, err_len, "not valid JSON (bad \\u escape at byte %zu)",
+                                      at);
                 if (cp == 0)
-                    return fail(err, err_len, "a string holds \\u0000 (at byte %zu)", at);
+                    return json_error(err, err_len, "a string holds \\u0000 (at byte %zu)", at);
                 len = utf8_encode((uint32_t)cp, utf8);
             } else {
-                return fail(err, err_len, "not valid JSON (bad escape at byte %zu)", at);
+                return json_error(err, err_len, "not valid JSON (bad escape at byte %zu)", at);
             }
         }
         pos++;

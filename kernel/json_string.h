@@ -20,6 +20,13 @@
  * bytes, unless a later escape is invalid: the reason a tester sees does not
  * depend on the size of our buffer.
  */
+/*
+ * Write a one-line reason into err (cut to err_len, NUL-terminated) and
+ * return JSON_STRING_INVALID (-1): how every JSON error here is reported.
+ */
+int json_error(char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 int json_string_decode(const char *text, size_t start, size_t end, char *out, size_t out_len,
                        char *err, size_t err_len);
 
