@@ -48,6 +48,23 @@ extern const char arch_idle_halt[], arch_idle_woken[];
  */
 unsigned long arch_nmi_count(void);
 
+/*
+ * Misbehaving on command (arch/x86/misbehave.c).  arch_hang spins with
+ * interrupts off for ever; arch_fault reads ARCH_UNMAPPED_ADDRESS (the trap
+ * handler dumps the registers and crashes the domain); arch_triple_fault
+ * loads an empty IDT and raises an exception.  In host builds the simulated
+ * Xen counts the calls and returns.
+ */
+#define ARCH_UNMAPPED_ADDRESS 0x800000000ull
+#ifdef HOST_BUILD
+void arch_hang(void);
+void arch_triple_fault(void);
+#else
+_Noreturn void arch_hang(void);
+_Noreturn void arch_triple_fault(void);
+#endif
+void arch_fault(void);
+
 /* Guest-physical frame numbers; the kernel identity-maps the first 4 GiB. */
 static inline void *arch_pfn_to_ptr(uint64_t pfn)
 {

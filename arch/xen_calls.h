@@ -19,6 +19,17 @@ static inline long xen_sched_shutdown(unsigned int reason)
     return hypercall_sched_op(SCHEDOP_shutdown, &s);
 }
 
+/*
+ * SCHEDOP_watchdog: id 0 allocates a watchdog (at most 2 a domain) and
+ * returns its id; an id with a timeout re-arms (pets) it; timeout 0 removes
+ * it.  When one expires Xen shuts the domain down with SHUTDOWN_watchdog.
+ */
+static inline long xen_sched_watchdog(uint32_t id, uint32_t timeout_s)
+{
+    struct sched_watchdog w = {.id = id, .timeout = timeout_s};
+    return hypercall_sched_op(SCHEDOP_watchdog, &w);
+}
+
 /* ---- event_channel_op */
 
 static inline long xen_evtchn_send(evtchn_port_t port)

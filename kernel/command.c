@@ -33,9 +33,23 @@ static const char *const ack_names[] = {
 };
 
 static const char *const action_names[] = {
-    [COMMAND_ACTION_SUSPEND] = "suspend", [COMMAND_ACTION_POWEROFF] = "poweroff",
-    [COMMAND_ACTION_REBOOT] = "reboot",   [COMMAND_ACTION_HALT] = "halt",
-    [COMMAND_ACTION_CRASH] = "crash",     [COMMAND_ACTION_IGNORE] = "ignore",
+    [COMMAND_ACTION_SUSPEND] = "suspend",
+    [COMMAND_ACTION_POWEROFF] = "poweroff",
+    [COMMAND_ACTION_REBOOT] = "reboot",
+    [COMMAND_ACTION_HALT] = "halt",
+    [COMMAND_ACTION_CRASH] = "crash",
+    [COMMAND_ACTION_IGNORE] = "ignore",
+    [COMMAND_ACTION_HANG] = "hang",
+    [COMMAND_ACTION_WATCHDOG] = "watchdog",
+    [COMMAND_ACTION_FAULT] = "fault",
+    [COMMAND_ACTION_TRIPLE_FAULT] = "triple-fault",
+    [COMMAND_ACTION_SOFT_RESET] = "soft-reset",
+};
+
+static const char *const request_names[] = {
+    [COMMAND_REQUEST_POWEROFF] = "poweroff", [COMMAND_REQUEST_HALT] = "halt",
+    [COMMAND_REQUEST_REBOOT] = "reboot",     [COMMAND_REQUEST_CRASH] = "crash",
+    [COMMAND_REQUEST_SUSPEND] = "suspend",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -53,6 +67,20 @@ const char *command_ack_name(enum command_ack ack)
 const char *command_action_name(enum command_action action)
 {
     return (unsigned)action < ARRAY_SIZE(action_names) ? action_names[action] : "?";
+}
+
+const char *command_request_name(enum command_request request)
+{
+    return (unsigned)request < ARRAY_SIZE(request_names) ? request_names[request] : "?";
+}
+
+int command_request_from(const char *value, size_t len)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(request_names); i++) {
+        if (strlen(request_names[i]) == len && memcmp(request_names[i], value, len) == 0)
+            return (int)i;
+    }
+    return -1;
 }
 
 struct parser {
@@ -103,17 +131,43 @@ static int lookup(const char *const *names, size_t count, const char *s)
     return -1;
 }
 
-enum field { FIELD_WHEN, FIELD_ACK, FIELD_ACTION, FIELD_COUNT };
-static const char *const field_names[] = {"when", "ack", "action"};
+enum field {
+    FIELD_WHEN,
+    FIELD_ACK,
+    FIELD_ACTION,
+    FIELD_ACK_DELAY_MS,
+    FIELD_ACTION_DELAY_MS,
+    FIELD_TIMES,
+    FIELD_ON,
+    FIELD_TIMEOUT_S,
+    FIELD_COUNT
+};
+static const char *const field_names[] = {
+    "when", "ack", "action", "ack_delay_ms", "action_delay_ms", "times", "on", "timeout_s"};
+#define FIELD_LIST "when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s"
 
-static int parse_field(struct parser *p, enum field f, const struct json_span *v,
-                       struct command *cmd)
+/* A JSON integer from 0 to max in *out; anything else fails (a fraction, an exponent, a sign). */
+static int parse_whole(struct parser *p, enum field f, const struct json_span *v, uint32_t min,
+                       uint32_t max, uint32_t *out)
+{
+    char raw[80];
+    uint64_t n = 0;
+    size_t i = v->start;
+
+    for (; i < v->end && p->text[i] >= '0' && p->text[i] <= '9' && n <= max; i++)
+        n = n * 10 + (uint64_t)(p->text[i] - '0');
+    if (i != v->end || n < min || n > max)
+        return fail(p, "field \"%s\" must be a whole number from %u to %u, not %s", field_names[f],
+                    min, max, shown(p, v, raw, sizeof(raw)));
+    *out = (uint32_t)n;
+    return 0;
+}
+
+static int parse_string_field(struct parser *p, enum field f, const struct json_span *v,
+                              struct command *cmd)
 {
     char value[SHORT_MAX], raw[80];
     int n, k;
-
-    if (v->type != JSON_STRING)
-        return fail(p, "field \"%s\" must be a string, not %s", field_names[f], type_name(v->type));
 
     if (f == FIELD_ACK) {
         n = decode_string(p, v, cmd->ack_string, sizeof(cmd->ack_string));
@@ -138,19 +192,102 @@ static int parse_field(struct parser *p, enum field f, const struct json_span *v
             return fail(p, "field \"when\" must be \"now\" or \"onshutdown\", not %s",
                         shown(p, v, raw, sizeof(raw)));
         cmd->when = (enum command_when)k;
+    } else if (f == FIELD_TIMES) {
+        if (n < 0 || strcmp(value, "always") != 0)
+            return fail(p,
+                        "field \"times\" must be a whole number from 1 to %u or \"always\", not %s",
+                        COMMAND_TIMES_MAX, shown(p, v, raw, sizeof(raw)));
+        cmd->times = COMMAND_TIMES_ALWAYS;
     } else {
         k = n < 0 ? -1 : lookup(action_names, ARRAY_SIZE(action_names), value);
         if (k < 0)
             return fail(
                 p,
-                "field \"action\" must be suspend, poweroff, reboot, halt, crash or ignore, not %s",
+                "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not %s",
                 shown(p, v, raw, sizeof(raw)));
         cmd->action = (enum command_action)k;
     }
     return 0;
 }
 
-/* A 4th pair is always unknown or a duplicate: the pairs noted always hold the first error. */
+/*
+ * "on": an array of request names, e.g. ["suspend","reboot"].  The whole
+ * text is valid JSON already, so walking the array only has to tell strings
+ * from other values.
+ */
+static int parse_on(struct parser *p, const struct json_span *v, struct command *cmd)
+{
+    const char *t = p->text;
+    size_t i = v->start + 1; /* after the [ */
+    char name[SHORT_MAX], raw[80];
+
+    cmd->on = 0;
+    for (;;) {
+        while (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')
+            i++;
+        if (t[i] == ']')
+            break;
+        if (t[i] != '"')
+            return fail(p, "field \"on\" must be an array of request names (strings)");
+        struct json_span e = {JSON_STRING, i + 1, i + 1};
+        while (t[e.end] != '"')
+            e.end += t[e.end] == '\\' ? 2 : 1;
+        int n = decode_string(p, &e, name, sizeof(name));
+        if (n == JSON_STRING_INVALID)
+            return -1;
+        int k = n < 0 ? -1 : lookup(request_names, ARRAY_SIZE(request_names), name);
+        if (k < 0)
+            return fail(
+                p,
+                "field \"on\" holds %s: the requests are poweroff, halt, reboot, crash and suspend",
+                shown(p, &e, raw, sizeof(raw)));
+        cmd->on |= 1u << k;
+        i = e.end + 1;
+        while (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')
+            i++;
+        if (t[i] == ',')
+            i++;
+    }
+    if (!cmd->on)
+        return fail(p, "field \"on\" is empty (leave it out to take over any request)");
+    return 0;
+}
+
+static int parse_field(struct parser *p, enum field f, const struct json_span *v,
+                       struct command *cmd)
+{
+    switch (f) {
+    case FIELD_ACK_DELAY_MS:
+    case FIELD_ACTION_DELAY_MS:
+    case FIELD_TIMEOUT_S:
+        if (v->type != JSON_NUMBER)
+            return fail(p, "field \"%s\" must be a number, not %s", field_names[f],
+                        type_name(v->type));
+        if (f == FIELD_TIMEOUT_S)
+            return parse_whole(p, f, v, 1, COMMAND_TIMEOUT_S_MAX, &cmd->timeout_s);
+        return parse_whole(p, f, v, 0, COMMAND_DELAY_MAX_MS,
+                           f == FIELD_ACK_DELAY_MS ? &cmd->ack_delay_ms : &cmd->action_delay_ms);
+    case FIELD_TIMES:
+        if (v->type == JSON_NUMBER)
+            return parse_whole(p, f, v, 1, COMMAND_TIMES_MAX, &cmd->times);
+        if (v->type != JSON_STRING)
+            return fail(p, "field \"times\" must be a number or \"always\", not %s",
+                        type_name(v->type));
+        return parse_string_field(p, f, v, cmd);
+    case FIELD_ON:
+        if (v->type != JSON_ARRAY)
+            return fail(p, "field \"on\" must be an array, not %s", type_name(v->type));
+        return parse_on(p, v, cmd);
+    default:
+        if (v->type != JSON_STRING)
+            return fail(p, "field \"%s\" must be a string, not %s", field_names[f],
+                        type_name(v->type));
+        return parse_string_field(p, f, v, cmd);
+    }
+}
+
+/* One pair more than there are fields is always unknown or a duplicate: the pairs noted hold the
+ * first error. */
 _Static_assert(JSON_SCAN_PAIRS > FIELD_COUNT, "json_scan notes too few pairs");
 
 int command_parse(const char *text, size_t len, struct command *cmd, char *err, size_t err_len)
@@ -172,13 +309,15 @@ int command_parse(const char *text, size_t len, struct command *cmd, char *err, 
 
     memset(cmd, 0, sizeof(*cmd));
     cmd->ack = COMMAND_ACK_OK;
+    cmd->times = 1;
+    cmd->timeout_s = COMMAND_TIMEOUT_S_DEFAULT;
     for (size_t i = 0; i < scan.npairs && i < JSON_SCAN_PAIRS; i++) {
         const struct json_span *key = &scan.key[i];
         char name[SHORT_MAX], raw[80];
         int n = decode_string(&p, key, name, sizeof(name));
         int f = n < 0 ? -1 : lookup(field_names, FIELD_COUNT, name);
         if (f < 0)
-            return fail(&p, "unknown field %s (the fields are when, ack and action)",
+            return fail(&p, "unknown field %s (the fields are " FIELD_LIST ")",
                         shown(&p, key, raw, sizeof(raw)));
         if (seen[f])
             return fail(&p, "duplicate field \"%s\"", field_names[f]);
@@ -193,17 +332,57 @@ int command_parse(const char *text, size_t len, struct command *cmd, char *err, 
     return 0;
 }
 
+/* Append to buf[0..len) at *n, as much as fits. */
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+    if (*n >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(buf + *n, len - *n, fmt, ap);
+    va_end(ap);
+    *n += strlen(buf + *n);
+}
+
 void command_format(const struct command *cmd, char *buf, size_t len)
 {
-    size_t n;
+    size_t n = 0;
 
-    n = (size_t)fmt_snprintf(buf, len, "{\"when\":\"%s\",\"ack\":", command_when_name(cmd->when));
-    if (n >= len)
+    if (len == 0)
         return;
-    if (cmd->ack == COMMAND_ACK_STRING)
+    buf[0] = '\0';
+    append(buf, len, &n, "{\"when\":\"%s\",\"ack\":", command_when_name(cmd->when));
+    if (cmd->ack == COMMAND_ACK_STRING && n < len) {
         quote(buf + n, len - n, cmd->ack_string, strlen(cmd->ack_string), QUOTE_JSON, SIZE_MAX);
-    else
-        fmt_snprintf(buf + n, len - n, "\"%s\"", command_ack_name(cmd->ack));
-    n += strlen(buf + n);
-    fmt_snprintf(buf + n, len - n, ",\"action\":\"%s\"}", command_action_name(cmd->action));
+        n += strlen(buf + n);
+    } else {
+        append(buf, len, &n, "\"%s\"", command_ack_name(cmd->ack));
+    }
+    append(buf, len, &n, ",\"action\":\"%s\"", command_action_name(cmd->action));
+    /* The other fields only when they differ from their defaults. */
+    if (cmd->ack_delay_ms)
+        append(buf, len, &n, ",\"ack_delay_ms\":%u", cmd->ack_delay_ms);
+    if (cmd->action_delay_ms)
+        append(buf, len, &n, ",\"action_delay_ms\":%u", cmd->action_delay_ms);
+    if (cmd->times == COMMAND_TIMES_ALWAYS)
+        append(buf, len, &n, ",\"times\":\"always\"");
+    else if (cmd->times > 1)
+        append(buf, len, &n, ",\"times\":%u", cmd->times);
+    if (cmd->on) {
+        const char *sep = "";
+        append(buf, len, &n, ",\"on\":[");
+        for (unsigned int r = 0; r < COMMAND_REQUEST_COUNT; r++) {
+            if (cmd->on & (1u << r)) {
+                append(buf, len, &n, "%s\"%s\"", sep, request_names[r]);
+                sep = ",";
+            }
+        }
+        append(buf, len, &n, "]");
+    }
+    if (cmd->timeout_s && cmd->timeout_s != COMMAND_TIMEOUT_S_DEFAULT)
+        append(buf, len, &n, ",\"timeout_s\":%u", cmd->timeout_s);
+    append(buf, len, &n, "}");
 }

@@ -12,6 +12,7 @@
 #define KERNEL_COMMAND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/quote.h"
 
@@ -33,13 +34,34 @@ enum command_action {
     COMMAND_ACTION_REBOOT,
     COMMAND_ACTION_HALT, /* Xen has no halt: carried out as poweroff */
     COMMAND_ACTION_CRASH,
-    COMMAND_ACTION_IGNORE, /* do nothing */
+    COMMAND_ACTION_IGNORE,       /* do nothing */
+    COMMAND_ACTION_HANG,         /* spin with interrupts off: nothing the toolstack can see */
+    COMMAND_ACTION_WATCHDOG,     /* arm Xen's watchdog (timeout_s) and never pet it */
+    COMMAND_ACTION_FAULT,        /* a real CPU exception: register dump, then SHUTDOWN_crash */
+    COMMAND_ACTION_TRIPLE_FAULT, /* an exception with no usable IDT: Xen decides */
+    COMMAND_ACTION_SOFT_RESET,   /* SHUTDOWN_soft_reset */
 };
+
+/* The control/shutdown requests a command's "on" can name (bit 1 << value in "on"). */
+enum command_request {
+    COMMAND_REQUEST_POWEROFF,
+    COMMAND_REQUEST_HALT,
+    COMMAND_REQUEST_REBOOT,
+    COMMAND_REQUEST_CRASH,
+    COMMAND_REQUEST_SUSPEND,
+    COMMAND_REQUEST_COUNT,
+};
+
+#define COMMAND_DELAY_MAX_MS      3600000u   /* ack_delay_ms and action_delay_ms */
+#define COMMAND_TIMES_ALWAYS      UINT32_MAX /* "times":"always" */
+#define COMMAND_TIMES_MAX         1000000u
+#define COMMAND_TIMEOUT_S_DEFAULT 5u
+#define COMMAND_TIMEOUT_S_MAX     86400u
 
 /* A custom ack string is at most COMMAND_ACK_MAX - 1 bytes. */
 #define COMMAND_ACK_MAX 256
 /* Room for any command_format() output (the ack string escaped: 6 bytes a byte). */
-#define COMMAND_TEXT_MAX (64 + 6 * COMMAND_ACK_MAX + QUOTE_TRUNCATION_RESERVE)
+#define COMMAND_TEXT_MAX (256 + 6 * COMMAND_ACK_MAX + QUOTE_TRUNCATION_RESERVE)
 /* Room for any error message command_parse() writes. */
 #define COMMAND_ERROR_MAX 200
 
@@ -48,6 +70,11 @@ struct command {
     enum command_ack ack;
     enum command_action action;
     char ack_string[COMMAND_ACK_MAX]; /* COMMAND_ACK_STRING only; else "" */
+    uint32_t ack_delay_ms;            /* onshutdown: wait this long after the request, then ack */
+    uint32_t action_delay_ms; /* wait this long before the action (after the ack, or acceptance) */
+    uint32_t times;     /* onshutdown: requests it takes over (0 is 1); COMMAND_TIMES_ALWAYS: all */
+    uint32_t on;        /* onshutdown: 1 << command_request each; 0: any request */
+    uint32_t timeout_s; /* watchdog: Xen's timeout (0 is COMMAND_TIMEOUT_S_DEFAULT) */
 };
 
 /*
@@ -68,5 +95,8 @@ void command_format(const struct command *cmd, char *buf, size_t len);
 const char *command_when_name(enum command_when when);
 const char *command_ack_name(enum command_ack ack); /* "ok", "none", "delete", "string" */
 const char *command_action_name(enum command_action action);
+const char *command_request_name(enum command_request request);
+/* The command_request a control/shutdown value names, or -1 (value[0..len) need not end in NUL). */
+int command_request_from(const char *value, size_t len);
 
 #endif

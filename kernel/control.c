@@ -99,6 +99,8 @@ int control_start(struct control *c)
 
 void control_handle_watch(struct control *c, const struct xenstore_watch_event *ev)
 {
+    if (c->hung)
+        return; /* host tests only: on Xen a hung VM runs nothing */
     if (strcmp(ev->token, CONTROL_TOKEN_TESTING) == 0)
         control_testing_changed(c);
     else if (strcmp(ev->token, CONTROL_TOKEN_SHUTDOWN) == 0)
@@ -124,6 +126,9 @@ static bool is_due(const struct control *c, const struct control_retry *r)
 
 void control_run_due(struct control *c)
 {
+    if (c->hung)
+        return;
+    control_delay_run_due(c);
     if (is_due(c, &c->watch_retry))
         control_watch_keys(c);
     if (is_due(c, &c->reread_retry)) {
@@ -147,5 +152,7 @@ uint64_t control_next_deadline(const struct control *c)
         next = c->watch_retry.at;
     if (c->reread_retry.due && c->reread_retry.at < next)
         next = c->reread_retry.at;
-    return next;
+    if (c->delayed.step != CONTROL_STEP_NONE && c->delayed.due_ns < next)
+        next = c->delayed.due_ns;
+    return c->hung ? CONTROL_NO_DEADLINE : next;
 }

@@ -28,8 +28,18 @@ struct control_power {
      * again; 1: cancelled or checkpointed) or on failure (Xen's -errno).
      */
     int (*shutdown)(void *ctx, unsigned int reason);
-    /* The clock, in ns: for retries with a back-off. */
+    /* The clock, in ns: for retries with a back-off, and delays. */
     uint64_t (*now_ns)(void *ctx);
+    /*
+     * The misbehaviours.  On real Xen only watchdog returns (0, or Xen's
+     * -errno): hang spins with interrupts off until the domain is destroyed
+     * or a watchdog fires; fault and triple_fault end in a crash (the latter
+     * as Xen decides).  Host tests record the call and return.
+     */
+    void (*hang)(void *ctx);
+    int (*watchdog)(void *ctx, unsigned int timeout_s);
+    void (*fault)(void *ctx);
+    void (*triple_fault)(void *ctx);
     void *ctx;
 };
 
@@ -57,7 +67,9 @@ struct control_config {
 
 /* What data/test-vm/ shows (README.md, "Status keys"). */
 struct control_status {
-    const char *state; /* "ready", "pending", "degraded", "suspending" or "shutting-down" */
+    /* "ready", "pending", "degraded", "acking", "acting", "suspending", "shutting-down",
+       "hung" or "crashing" */
+    const char *state;
     unsigned long boots, resumes, commands, errors;
     const char *last_action;  /* "" or an action name */
     const char *last_suspend; /* "", "resumed", "cancelled" or "failed" */
@@ -75,6 +87,21 @@ struct control_retry {
     bool due;
     unsigned int tries;
     uint64_t at; /* ns */
+};
+
+/* A value read from control/shutdown or control/testing (it may hold NUL bytes). */
+struct control_value {
+    char bytes[XENSTORE_PAYLOAD_MAX + 1];
+    size_t len; /* 0 if "" or absent */
+};
+
+/* A command's step waiting for its delay (ack_delay_ms, action_delay_ms). */
+enum control_step { CONTROL_STEP_NONE, CONTROL_STEP_ACK, CONTROL_STEP_ACT };
+struct control_delayed {
+    enum control_step step;
+    struct command cmd;
+    struct control_value request; /* CONTROL_STEP_ACK: the request to ack */
+    uint64_t due_ns;
 };
 
 struct control {
@@ -97,8 +124,11 @@ struct control {
     char left_unacked[64];
 
     struct control_status status;
+    bool hung; /* told to hang: from then on it does nothing (host tests only get here) */
     unsigned long events_dropped_seen;
     char domid[48]; /* as read at boot or the last resume, shown quoted */
+
+    struct control_delayed delayed;
 
     /* The two watches; "ready" only while xenstored has both. */
     bool watching_shutdown, watching_testing;

@@ -70,15 +70,75 @@ static void suspend(struct control *c)
     status_set_state(c, NULL);
 }
 
-void control_act(struct control *c, enum command_action action)
+/* The misbehaviours: only watchdog comes back on real Xen. */
+static void misbehave(struct control *c, const struct command *cmd)
 {
+    void *ctx = c->power.ctx;
+
+    switch (cmd->action) {
+    case COMMAND_ACTION_HANG:
+        /* The last thing the toolstack sees from this VM. */
+        status_set_state(c, "hung");
+        c->hung = true;
+        c->power.hang(ctx);
+        return;
+    case COMMAND_ACTION_WATCHDOG: {
+        int rc =
+            c->power.watchdog(ctx, cmd->timeout_s ? cmd->timeout_s : COMMAND_TIMEOUT_S_DEFAULT);
+        if (rc < 0)
+            status_error(c, "action", "watchdog failed (%s)", xen_errno_name(rc));
+        status_set_state(c, NULL);
+        return;
+    }
+    case COMMAND_ACTION_FAULT:
+        status_set_state(c, "crashing");
+        c->power.fault(ctx);
+        break;
+    default:
+        status_set_state(c, "crashing");
+        c->power.triple_fault(ctx);
+        break;
+    }
+    /* Still here: only a host test's power returns. */
+    status_set_state(c, NULL);
+}
+
+static void log_action(enum command_action action, const struct command *cmd)
+{
+    const char *name = command_action_name(action);
+
+    switch (action) {
+    case COMMAND_ACTION_HALT:
+        log_info("action", "halt (as poweroff: Xen has no halt)");
+        break;
+    case COMMAND_ACTION_HANG:
+        log_info("action", "hang (from now on this VM does nothing a toolstack can see)");
+        break;
+    case COMMAND_ACTION_WATCHDOG:
+        log_info("action",
+                 "watchdog (armed for %u s and never petted: Xen then shuts the domain down)",
+                 cmd->timeout_s ? cmd->timeout_s : COMMAND_TIMEOUT_S_DEFAULT);
+        break;
+    case COMMAND_ACTION_FAULT:
+        log_info("action", "fault (reading unmapped address 0x800000000)");
+        break;
+    case COMMAND_ACTION_TRIPLE_FAULT:
+        log_info("action",
+                 "triple-fault (an exception with no IDT: Xen decides what becomes of the domain)");
+        break;
+    default:
+        log_info("action", "%s", name);
+        break;
+    }
+}
+
+void control_act(struct control *c, const struct command *cmd)
+{
+    enum command_action action = cmd->action;
     const char *name = command_action_name(action);
     unsigned int reason;
 
-    if (action == COMMAND_ACTION_HALT)
-        log_info("action", "halt (as poweroff: Xen has no halt)");
-    else
-        log_info("action", "%s", name);
+    log_action(action, cmd);
     c->status.last_action = name;
     status_put(c, "last-action", name);
 
@@ -89,11 +149,20 @@ void control_act(struct control *c, enum command_action action)
     case COMMAND_ACTION_SUSPEND:
         suspend(c);
         return;
+    case COMMAND_ACTION_HANG:
+    case COMMAND_ACTION_WATCHDOG:
+    case COMMAND_ACTION_FAULT:
+    case COMMAND_ACTION_TRIPLE_FAULT:
+        misbehave(c, cmd);
+        return;
     case COMMAND_ACTION_REBOOT:
         reason = SHUTDOWN_reboot;
         break;
     case COMMAND_ACTION_CRASH:
         reason = SHUTDOWN_crash;
+        break;
+    case COMMAND_ACTION_SOFT_RESET:
+        reason = SHUTDOWN_soft_reset;
         break;
     default:
         reason = SHUTDOWN_poweroff;
@@ -105,4 +174,10 @@ void control_act(struct control *c, enum command_action action)
     if (rc < 0)
         status_error(c, "action", "%s failed (%s)", name, xen_errno_name(rc));
     status_set_state(c, NULL);
+}
+
+void control_act_on(struct control *c, enum command_action action)
+{
+    struct command cmd = {.action = action, .times = 1, .timeout_s = COMMAND_TIMEOUT_S_DEFAULT};
+    control_act(c, &cmd);
 }

@@ -19,12 +19,6 @@
 #define SHOWN_REQUEST_CHARS 100
 #define SHOWN_COMMAND_CHARS 400
 
-/* A value read from control/shutdown or control/testing (it may hold NUL bytes). */
-struct control_value {
-    char bytes[XENSTORE_PAYLOAD_MAX + 1];
-    size_t len; /* 0 if "" or absent */
-};
-
 /*
  * In transaction tx, read path into *v.  Returns 0 if there is a value to
  * handle, 1 if there is none ("" or no key: a transaction body returns that
@@ -49,8 +43,30 @@ void control_testing_changed(struct control *c);
  */
 void control_log_command(const char *before, const char *command, const char *after);
 
-/* Carry out an action now: log it, publish it, ask struct control_power. */
-void control_act(struct control *c, enum command_action action);
+/* Carry out cmd's action now: log it, publish it, ask struct control_power. */
+void control_act(struct control *c, const struct command *cmd);
+/* The same for an action alone (a control/shutdown request), with its defaults. */
+void control_act_on(struct control *c, enum command_action action);
+
+/*
+ * The ack of a request the command took over is done (or, for "none", left
+ * out): log it as the README says, then carry out the action, at once or
+ * after action_delay_ms.
+ */
+void control_acked(struct control *c, const struct command *cmd,
+                   const struct control_value *request, const char *shown);
+/* A "now" command's action: at once, or after action_delay_ms. */
+void control_act_after_delay(struct control *c, const struct command *cmd);
+/* Ack request after cmd->ack_delay_ms instead of now (state "acking"). */
+void control_delay_ack(struct control *c, const struct command *cmd,
+                       const struct control_value *request, const char *shown);
+/* A delayed step waits; v is the request a delayed ack waits to ack. */
+bool control_delay_running(const struct control *c);
+bool control_delay_holds(const struct control *c, const struct control_value *v);
+/* A new command replaces the delayed step: drop it (logged). */
+void control_delay_cancel(struct control *c);
+/* Carry out the delayed step if it is due. */
+void control_delay_run_due(struct control *c);
 
 /*
  * Register whichever of the two watches xenstored lacks.  Once both are

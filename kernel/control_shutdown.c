@@ -21,6 +21,7 @@ enum decision {
     DECIDE_NOTHING,  /* "" or no key: our ack, or the watch registering */
     DECIDE_OWN_ACK,  /* the custom ack string we wrote */
     DECIDE_LEFT,     /* re-read: the request a pending command took over and left unacked */
+    DECIDE_BUSY,     /* a delayed step runs: the request is logged and left alone */
     DECIDE_UNKNOWN,  /* not a request we know: not acked */
     DECIDE_REQUEST,  /* a request we carry out: acked with "" */
     DECIDE_TAKEOVER, /* the pending command takes the request over */
@@ -56,6 +57,15 @@ static bool value_is(const struct control_value *v, const char *s)
     return v->len == n && memcmp(v->bytes, s, n) == 0;
 }
 
+/* Does cmd take this request over?  Any non-empty one, unless "on" names which. */
+static bool takes_over(const struct command *cmd, const struct control_value *v)
+{
+    if (!cmd->on)
+        return true;
+    int request = command_request_from(v->bytes, v->len);
+    return request >= 0 && (cmd->on & (1u << request));
+}
+
 /* Write the ack r->ack (NULL: remove the key) in transaction tx. */
 static int write_ack(struct xenstore *xs, xenstore_tx tx, const struct shutdown_reading *r)
 {
@@ -82,9 +92,15 @@ static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
         r->decision = DECIDE_LEFT;
         return 1;
     }
-    if (c->has_pending) {
-        /* Any request at all: "when shutdown is requested, do this instead". */
+    if (control_delay_running(c)) {
+        r->decision = control_delay_holds(c, &r->value) ? DECIDE_LEFT : DECIDE_BUSY;
+        return 1;
+    }
+    if (c->has_pending && takes_over(&c->pending, &r->value)) {
+        /* "When shutdown is requested, do this instead" (any request, unless "on" says which). */
         r->decision = DECIDE_TAKEOVER;
+        if (c->pending.ack_delay_ms)
+            return 1; /* acked later, by control_delay.c */
         switch (c->pending.ack) {
         case COMMAND_ACK_NONE:
             return 1;
@@ -125,38 +141,27 @@ static bool ack_committed(struct control *c, const struct shutdown_reading *r)
     return n >= 0 && (size_t)n == strlen(r->ack) && memcmp(now, r->ack, (size_t)n) == 0;
 }
 
-/* The pending command replaces the request (the ack is already done). */
+/*
+ * The pending command replaces the request (the ack is done already, unless
+ * it is to come after ack_delay_ms).  With "times" it stays pending for the
+ * next requests, with one use fewer.
+ */
 static void take_over(struct control *c, const struct control_value *request, const char *shown)
 {
-    char text[COMMAND_TEXT_MAX], ack[SHOWN_REQUEST_CHARS];
+    char text[COMMAND_TEXT_MAX];
     struct command cmd = c->pending;
 
-    c->has_pending = false; /* a command fires once */
+    if (c->pending.times <= 1)
+        c->has_pending = false;
+    else if (c->pending.times != COMMAND_TIMES_ALWAYS)
+        c->pending.times--;
     command_format(&cmd, text, sizeof(text));
     control_log_command("control/shutdown: carrying out the pending command ", text, " instead");
-
-    switch (cmd.ack) {
-    case COMMAND_ACK_NONE:
-        log_info("control/shutdown", "left %s unacked (ack \"none\")", shown);
-        /* A look of our own later must not take it for a new request. */
-        c->left_unacked_set = request->len < sizeof(c->left_unacked);
-        memcpy(c->left_unacked, request->bytes, c->left_unacked_set ? request->len + 1 : 0);
-        break;
-    case COMMAND_ACK_DELETE:
-        log_info("control/shutdown", "acked %s (removed the key)", shown);
-        break;
-    case COMMAND_ACK_STRING:
-        quote(ack, sizeof(ack), cmd.ack_string, strlen(cmd.ack_string), QUOTE_LOG, SIZE_MAX);
-        log_info("control/shutdown", "acked %s (wrote %s)", shown, ack);
-        memcpy(c->own_ack, cmd.ack_string, sizeof(c->own_ack));
-        c->own_ack_set = true;
-        break;
-    default:
-        log_info("control/shutdown", "acked %s (wrote \"\")", shown);
-        break;
-    }
     status_publish_pending(c);
-    control_act(c, cmd.action);
+    if (cmd.ack_delay_ms)
+        control_delay_ack(c, &cmd, request, shown);
+    else
+        control_acked(c, &cmd, request, shown);
 }
 
 /* The transaction failed: say so, and read the key again later if that may help. */
@@ -193,6 +198,10 @@ void control_shutdown_changed(struct control *c, bool rereading)
     }
     if (r.decision == DECIDE_LEFT)
         return;
+    if (r.decision == DECIDE_BUSY) {
+        log_info("control/shutdown", "received %s while a delayed command runs; left alone", shown);
+        return;
+    }
     if (r.decision == DECIDE_NOTHING) {
         c->own_ack_set = c->left_unacked_set = false; /* the key moved on from what we left */
         return;
@@ -209,7 +218,7 @@ void control_shutdown_changed(struct control *c, bool rereading)
         break;
     case DECIDE_REQUEST:
         log_info("control/shutdown", "acked %s (wrote \"\")", shown);
-        control_act(c, r.action);
+        control_act_on(c, r.action);
         break;
     default:
         take_over(c, &r.value, shown);

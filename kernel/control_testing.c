@@ -66,6 +66,7 @@ static void accept(struct control *c, const struct command *cmd)
     c->status.commands++;
     command_format(cmd, c->status.last_command, sizeof(c->status.last_command));
     control_log_command("control/testing: accepted ", c->status.last_command, "");
+    control_delay_cancel(c);
     if (c->has_pending) {
         char replaced[COMMAND_TEXT_MAX];
         command_format(&c->pending, replaced, sizeof(replaced));
@@ -81,7 +82,7 @@ static void accept(struct control *c, const struct command *cmd)
     status_publish_pending(c);
     status_set_state(c, NULL);
     if (cmd->when == COMMAND_WHEN_NOW)
-        control_act(c, cmd->action);
+        control_act_after_delay(c, cmd);
 }
 
 void control_testing_changed(struct control *c)

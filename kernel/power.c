@@ -40,6 +40,33 @@ int power_shutdown(void *ctx, unsigned int reason)
           xen_errno_name(err));
 }
 
+void power_hang(void *devices)
+{
+    (void)devices;
+    arch_hang();
+}
+
+int power_watchdog(void *devices, unsigned int timeout_s)
+{
+    (void)devices;
+    long rc = xen_sched_watchdog(0, timeout_s);
+    if (rc < 0)
+        log_error("power", "SCHEDOP_watchdog(timeout %u s) returned %ld", timeout_s, rc);
+    return rc < 0 ? (int)rc : 0;
+}
+
+void power_fault(void *devices)
+{
+    (void)devices;
+    arch_fault();
+}
+
+void power_triple_fault(void *devices)
+{
+    (void)devices;
+    arch_triple_fault();
+}
+
 uint64_t power_clock_ns(void *devices)
 {
     (void)devices;

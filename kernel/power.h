@@ -14,6 +14,12 @@
  */
 #define POWER_RESUME_TRIES 3
 
+/* The misbehaviours, for struct control_power (see there). */
+void power_hang(void *devices);
+int power_watchdog(void *devices, unsigned int timeout_s);
+void power_fault(void *devices);
+void power_triple_fault(void *devices);
+
 /* The clock (pvclock, ns since the domain started), for struct control_power. */
 uint64_t power_clock_ns(void *devices);
 int power_shutdown(void *devices, unsigned int reason);

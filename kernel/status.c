@@ -62,6 +62,8 @@ void status_publish_pending(struct control *c)
 
 void status_set_state(struct control *c, const char *state)
 {
+    if (!state && c->delayed.step != CONTROL_STEP_NONE)
+        state = c->delayed.step == CONTROL_STEP_ACK ? "acking" : "acting";
     if (!state)
         state = !control_watching(c) ? "degraded" : c->has_pending ? "pending" : "ready";
     c->status.state = state;
@@ -84,6 +86,10 @@ void status_publish_all(struct control *c)
     status_put(c, "last-action", s->last_action);
     status_put(c, "last-suspend", s->last_suspend);
     status_put(c, "last-error", s->last_error);
+    if (c->delayed.step == CONTROL_STEP_NONE)
+        status_put(c, "due-ms", "");
+    else
+        status_put_number(c, "due-ms", (unsigned long)(c->delayed.due_ns / 1000000u));
     c->status.published = true;
     status_set_state(c, NULL);
 }

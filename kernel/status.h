@@ -31,8 +31,9 @@ void status_publish_features(struct control *c);
 void status_publish_all(struct control *c);
 
 /*
- * Set and publish "state"; NULL: "degraded" while a watch is missing, else
- * "pending" if a command waits, else "ready".  Before status_publish_all()
+ * Set and publish "state"; NULL: "acking" or "acting" while a delayed step
+ * waits, else "degraded" while a watch is missing, else "pending" if a
+ * command waits, else "ready".  Before status_publish_all()
  * it is only set: "state" is published last.
  */
 void status_set_state(struct control *c, const char *state);

@@ -40,7 +40,7 @@ static void maybe_fault(const char *cmdline)
     char value[16];
     if (cmdline_get(cmdline, "debug", value, sizeof(value)) > 0 && !strcmp(value, "fault")) {
         log_info("debug=fault", "reading unmapped address 0x800000000");
-        (void)*(volatile uint64_t *)(uintptr_t)0x800000000ull;
+        arch_fault();
     }
 }
 
@@ -61,7 +61,15 @@ void kernel_main(const struct hvm_start_info *si)
 
     struct control_config config;
     cmdline_control_config(cmdline, &config);
-    struct control_power power = {power_shutdown, power_clock_ns, &devices};
+    struct control_power power = {
+        .shutdown = power_shutdown,
+        .now_ns = power_clock_ns,
+        .hang = power_hang,
+        .watchdog = power_watchdog,
+        .fault = power_fault,
+        .triple_fault = power_triple_fault,
+        .ctx = &devices,
+    };
     control_init(&control, &devices.xenstore, &power, &config);
     control_start(&control);
 

@@ -41,10 +41,8 @@ static const char *const reasons[] = {
     "a string holds \\u0000 (at byte #)",
     "too deeply nested (more than 4096 levels at byte #)",
     "not a JSON object",
-    "unknown field \"* (the fields are when, ack and action)",
-    "duplicate field \"when\"",
-    "duplicate field \"ack\"",
-    "duplicate field \"action\"",
+    "unknown field \"* (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)",
+    "duplicate field \"*\"",
     "missing field \"when\"",
     "missing field \"action\"",
     "field \"*\" must be a string, not a number",
@@ -53,8 +51,16 @@ static const char *const reasons[] = {
     "field \"*\" must be a string, not an array",
     "field \"*\" must be a string, not an object",
     "field \"when\" must be \"now\" or \"onshutdown\", not \"*",
-    "field \"action\" must be suspend, poweroff, reboot, halt, crash or ignore, not \"*",
+    "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not \"*",
     "field \"ack\" is longer than 255 bytes",
+    "field \"*\" must be a number, not *",
+    "field \"*\" must be a whole number from # to #, not *",
+    "field \"times\" must be a whole number from 1 to 1000000 or \"always\", not *",
+    "field \"times\" must be a number or \"always\", not *",
+    "field \"on\" must be an array, not *",
+    "field \"on\" must be an array of request names (strings)",
+    "field \"on\" holds *: the requests are poweroff, halt, reboot, crash and suspend",
+    "field \"on\" is empty (leave it out to take over any request)",
 };
 
 static int matches(const char *pattern, const char *s)
@@ -118,6 +124,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(command_parse(text, strlen(text), &again, err, sizeof(err)) == 0);
         check(again.when == cmd.when && again.ack == cmd.ack && again.action == cmd.action);
         check(strcmp(again.ack_string, cmd.ack_string) == 0);
+        /* The new fields round-trip too, and stay in their ranges. */
+        check(again.ack_delay_ms == cmd.ack_delay_ms && cmd.ack_delay_ms <= COMMAND_DELAY_MAX_MS);
+        check(again.action_delay_ms == cmd.action_delay_ms &&
+              cmd.action_delay_ms <= COMMAND_DELAY_MAX_MS);
+        check(again.times == cmd.times && (cmd.times == COMMAND_TIMES_ALWAYS ||
+                                           (cmd.times >= 1 && cmd.times <= COMMAND_TIMES_MAX)));
+        check(again.on == cmd.on && cmd.on < (1u << COMMAND_REQUEST_COUNT));
+        check(again.timeout_s == cmd.timeout_s && cmd.timeout_s >= 1 &&
+              cmd.timeout_s <= COMMAND_TIMEOUT_S_MAX);
     }
 
     check_quote(data, size, QUOTE_LOG);

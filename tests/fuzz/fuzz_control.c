@@ -141,6 +141,8 @@ static const char *reason_action(unsigned int reason, const char *action)
         return "suspend";
     case SHUTDOWN_crash:
         return "crash";
+    case SHUTDOWN_soft_reset:
+        return "soft-reset";
     default:
         return NULL;
     }
@@ -184,6 +186,40 @@ static uint64_t clock_ns(void *ctx)
     return fxs_now_ns(F.fx);
 }
 
+/* The misbehaviours: each is the action carried out, in the state it sets. */
+static void check_misbehaviour(const char *action, const char *state)
+{
+    check(strcmp(F.control.status.last_action, action) == 0,
+          "a misbehaviour call is the action carried out");
+    check(strcmp(F.control.status.state, state) == 0, "state during a misbehaviour call");
+}
+
+static void record_hang(void *ctx)
+{
+    (void)ctx;
+    check_misbehaviour("hang", "hung");
+}
+
+static int record_watchdog(void *ctx, unsigned int timeout_s)
+{
+    (void)ctx;
+    check(timeout_s >= 1 && timeout_s <= COMMAND_TIMEOUT_S_MAX, "a watchdog timeout in range");
+    check(strcmp(F.control.status.last_action, "watchdog") == 0, "the watchdog is the action");
+    return 0;
+}
+
+static void record_fault(void *ctx)
+{
+    (void)ctx;
+    check_misbehaviour("fault", "crashing");
+}
+
+static void record_triple_fault(void *ctx)
+{
+    (void)ctx;
+    check_misbehaviour("triple-fault", "crashing");
+}
+
 /* ---- the checks */
 
 static bool is_one_of(const char *s, const char *const *list)
@@ -210,16 +246,24 @@ static unsigned long number_key(const char *key, unsigned long *last_seen)
 
 static void check_state(void)
 {
-    static const char *const states[] = {"ready",      "pending",       "degraded",
-                                         "suspending", "shutting-down", NULL};
-    static const char *const actions[] = {"",      "poweroff", "halt",   "reboot",
-                                          "crash", "suspend",  "ignore", NULL};
+    static const char *const states[] = {"ready",         "pending",    "degraded", "acking",
+                                         "acting",        "suspending", "hung",     "crashing",
+                                         "shutting-down", NULL};
+    static const char *const actions[] = {
+        "",     "poweroff", "halt",  "reboot",       "crash",      "suspend", "ignore",
+        "hang", "watchdog", "fault", "triple-fault", "soft-reset", NULL};
     static const char *const suspends[] = {"", "resumed", "cancelled", "failed", NULL};
     static struct command cmd;
     static char err[COMMAND_ERROR_MAX], text[COMMAND_TEXT_MAX];
     const struct control *c = &F.control;
 
     check(fxs_transaction_count(F.fx) == 0, "no transaction left open");
+    if (c->hung) {
+        /* Told to hang: it no longer answers anything, by design. */
+        const char *hung = fxs_read(F.fx, "data/test-vm/state");
+        check(F.faults || (hung && strcmp(hung, "hung") == 0), "a hung VM's last word is hung");
+        return;
+    }
     check(fxs_watch_count(F.fx) == 2, "both watches registered");
     check(!F.xs.awaiting_reply && !F.xs.reply_ready, "no request left half-done");
 
@@ -353,7 +397,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fxs_set_reply_hook(F.fx, conflict_hook, NULL);
 
     struct control_config config = {FEATURE_ON, FEATURE_ON, FEATURE_ON};
-    struct control_power power = {record_shutdown, clock_ns, NULL};
+    struct control_power power = {.shutdown = record_shutdown,
+                                  .now_ns = clock_ns,
+                                  .hang = record_hang,
+                                  .watchdog = record_watchdog,
+                                  .fault = record_fault,
+                                  .triple_fault = record_triple_fault};
     control_init(&F.control, &F.xs, &power, &config);
     check(control_start(&F.control) == 0, "the boot sequence succeeds");
     deliver();

@@ -93,6 +93,7 @@ static struct {
     struct failure failure;
 
     unsigned long idles, upcalls;
+    unsigned long hangs, faults, triple_faults;
     jmp_buf *hang_env;
     char hang_message[160];
     bool lose_sti_shadow;
@@ -855,6 +856,36 @@ void xen_sim_catch_hang(jmp_buf *env)
 const char *xen_sim_hang_message(void)
 {
     return sim.hang_message;
+}
+
+void arch_hang(void)
+{
+    sim.hangs++;
+}
+
+void arch_fault(void)
+{
+    sim.faults++;
+}
+
+void arch_triple_fault(void)
+{
+    sim.triple_faults++;
+}
+
+unsigned long xen_sim_hangs(void)
+{
+    return sim.hangs;
+}
+
+unsigned long xen_sim_faults(void)
+{
+    return sim.faults;
+}
+
+unsigned long xen_sim_triple_faults(void)
+{
+    return sim.triple_faults;
 }
 
 void xen_sim_lose_sti_shadow(bool lose)

@@ -206,6 +206,12 @@ unsigned long xen_sim_calls(unsigned int hypercall, unsigned int cmd);
 /* Make the next call of hypercall with cmd fail with rc (e.g. -EINVAL). */
 void xen_sim_fail_next(unsigned int hypercall, unsigned int cmd, long rc);
 
+/* ---- Misbehaviour (arch_hang, arch_fault, arch_triple_fault only count here) ---- */
+
+unsigned long xen_sim_hangs(void);
+unsigned long xen_sim_faults(void);
+unsigned long xen_sim_triple_faults(void);
+
 /* ---- The debug port and panic --------------------------------------------------- */
 
 /* Everything arch_debug_write() received since the last reset, NUL-terminated. */

@@ -29,12 +29,19 @@
 #define RESUME_DOMID  12
 #define MAX_CALLS     8
 
-/* One call of power->shutdown, with what xenstore showed at that moment. */
+/* The misbehaviours, recorded as power calls with these pseudo-reasons. */
+#define CALL_HANG         100
+#define CALL_WATCHDOG     101
+#define CALL_FAULT        102
+#define CALL_TRIPLE_FAULT 103
+
+/* One call of power->shutdown (or a misbehaviour), with what xenstore showed at that moment. */
 struct power_call {
-    unsigned int reason;
-    char state[32];       /* data/test-vm/state */
-    char last_action[16]; /* data/test-vm/last-action */
-    char shutdown[64];    /* control/shutdown, or "(absent)" */
+    unsigned int reason;    /* SHUTDOWN_*, or CALL_* */
+    unsigned int timeout_s; /* CALL_WATCHDOG */
+    char state[32];         /* data/test-vm/state */
+    char last_action[16];   /* data/test-vm/last-action */
+    char shutdown[64];      /* control/shutdown, or "(absent)" */
 };
 
 struct fixture {
@@ -92,6 +99,45 @@ static inline int record_shutdown(void *ctx, unsigned int reason)
     return f->suspend_result;
 }
 
+static inline void record_hang(void *ctx)
+{
+    record_shutdown(ctx, CALL_HANG);
+}
+
+static inline int record_watchdog(void *ctx, unsigned int timeout_s)
+{
+    struct fixture *f = ctx;
+    record_shutdown(ctx, CALL_WATCHDOG);
+    f->calls[f->ncalls - 1].timeout_s = timeout_s;
+    return 0;
+}
+
+static inline void record_fault(void *ctx)
+{
+    record_shutdown(ctx, CALL_FAULT);
+}
+
+static inline void record_triple_fault(void *ctx)
+{
+    record_shutdown(ctx, CALL_TRIPLE_FAULT);
+}
+
+static inline uint64_t fixture_now_ns(void *ctx);
+
+/* Power that records every call; the clock is the fake xenstored's. */
+static inline struct control_power fixture_power(struct fixture *f)
+{
+    return (struct control_power){
+        .shutdown = record_shutdown,
+        .now_ns = fixture_now_ns,
+        .hang = record_hang,
+        .watchdog = record_watchdog,
+        .fault = record_fault,
+        .triple_fault = record_triple_fault,
+        .ctx = f,
+    };
+}
+
 static inline int fixture_setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -139,7 +185,7 @@ static inline void pump(struct fixture *f)
 
 static inline int start(struct fixture *f)
 {
-    struct control_power power = {record_shutdown, fixture_now_ns, f};
+    struct control_power power = fixture_power(f);
     control_init(&f->control, &f->xs, &power, &f->config);
     int err = control_start(&f->control);
     pump(f);

@@ -107,7 +107,7 @@ static void test_boot_without_domid(void **state)
 /* Boot without the main loop running yet: what control_start() leaves. */
 static int start_only(struct fixture *f)
 {
-    struct control_power power = {record_shutdown, fixture_now_ns, f};
+    struct control_power power = fixture_power(f);
     control_init(&f->control, &f->xs, &power, &f->config);
     return control_start(&f->control);
 }
