@@ -40,7 +40,8 @@ static void schedule(struct control *c, enum control_step step, const struct com
 static void after_ack(struct control *c, const struct command *cmd)
 {
     if (cmd->action_delay_ms) {
-        log_info("action", "%s in %u ms (action_delay_ms)", command_action_name(cmd->action), cmd->action_delay_ms);
+        log_info("action", "%s in %u ms (action_delay_ms)", command_action_name(cmd->action),
+                 cmd->action_delay_ms);
         schedule(c, CONTROL_STEP_ACT, cmd, cmd->action_delay_ms);
         return;
     }
@@ -52,8 +53,8 @@ void control_act_after_delay(struct control *c, const struct command *cmd)
     after_ack(c, cmd);
 }
 
-void control_acked(struct control *c, const struct command *cmd, const struct control_value *request,
-                   const char *shown)
+void control_acked(struct control *c, const struct command *cmd,
+                   const struct control_value *request, const char *shown)
 {
     char ack[SHOWN_REQUEST_CHARS];
 
@@ -106,7 +107,10 @@ void control_delay_cancel(struct control *c)
     if (c->delayed.step == CONTROL_STEP_NONE)
         return;
     command_format(&c->delayed.cmd, text, sizeof(text));
-    control_log_command(c->delayed.step == CONTROL_STEP_ACK ? "control/testing: cancels the delayed ack of " : "control/testing: cancels the delayed action of ", text, "");
+    control_log_command(c->delayed.step == CONTROL_STEP_ACK
+                            ? "control/testing: cancels the delayed ack of "
+                            : "control/testing: cancels the delayed action of ",
+                        text, "");
     c->delayed.step = CONTROL_STEP_NONE;
     publish_due(c);
 }
@@ -146,10 +150,12 @@ static void run_ack(struct control *c)
     c->delayed.step = CONTROL_STEP_NONE;
     publish_due(c);
     if (rc == XENSTORE_VALUE_CHANGED) {
-        log_info("control/shutdown", "%s was changed or removed before its delayed ack: not acked", shown);
+        log_info("control/shutdown", "%s was changed or removed before its delayed ack: not acked",
+                 shown);
         after_ack(c, &cmd);
     } else if (rc < 0) {
-        status_error(c, SHUTDOWN_PATH, "acking %s failed (%s); not carried out", shown, xenstore_error_name(rc));
+        status_error(c, SHUTDOWN_PATH, "acking %s failed (%s); not carried out", shown,
+                     xenstore_error_name(rc));
         status_set_state(c, NULL);
     } else {
         control_acked(c, &cmd, request, shown);

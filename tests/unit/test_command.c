@@ -216,7 +216,70 @@ static const struct bad_case bad_cases[] = {
      0, "not valid JSON (at byte 74)"},
     {"{\"acton\":\"reboot\",\"x\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23]] }",
      0, "not valid JSON (at byte 83)"},
+    /* Issue 8's fields: whole numbers in range, "always", an array of request names. */
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"action_delay_ms\":1.5}", 0,
+     "field \"action_delay_ms\" must be a whole number from 0 to 3600000, not \"1.5\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"action_delay_ms\":-1}", 0,
+     "field \"action_delay_ms\" must be a whole number from 0 to 3600000, not \"-1\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack_delay_ms\":3600001}", 0,
+     "field \"ack_delay_ms\" must be a whole number from 0 to 3600000, not \"3600001\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack_delay_ms\":1e3}", 0,
+     "field \"ack_delay_ms\" must be a whole number from 0 to 3600000, not \"1e3\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack_delay_ms\":99999999999999999999}", 0,
+     "field \"ack_delay_ms\" must be a whole number from 0 to 3600000, not \"99999999999999999999\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"ack_delay_ms\":\"2000\"}", 0,
+     "field \"ack_delay_ms\" must be a number, not a string"},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"times\":0}", 0,
+     "field \"times\" must be a whole number from 1 to 1000000, not \"0\""},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"times\":\"forever\"}", 0,
+     "field \"times\" must be a whole number from 1 to 1000000 or \"always\", not \"forever\""},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"times\":true}", 0,
+     "field \"times\" must be a number or \"always\", not a boolean"},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"on\":\"suspend\"}", 0,
+     "field \"on\" must be an array, not a string"},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"on\":[\"suspend\",2]}", 0,
+     "field \"on\" must be an array of request names (strings)"},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"on\":[\"s3\"]}", 0,
+     "field \"on\" holds \"s3\": the requests are poweroff, halt, reboot, crash and suspend"},
+    {"{\"when\":\"onshutdown\",\"action\":\"reboot\",\"on\":[ ]}", 0,
+     "field \"on\" is empty (leave it out to take over any request)"},
+    {"{\"when\":\"now\",\"action\":\"watchdog\",\"timeout_s\":0}", 0,
+     "field \"timeout_s\" must be a whole number from 1 to 86400, not \"0\""},
+    {"{\"when\":\"now\",\"action\":\"reboot\",\"times\":2,\"times\":3}", 0,
+     "duplicate field \"times\""},
 };
+
+/* Every field at once, in any order, normalised with the defaults left out. */
+static void test_issue8_fields(void **state)
+{
+    static const struct {
+        const char *json, *normal;
+    } cases[] = {
+        {"{\"on\":[\"suspend\", \"poweroff\",\"suspend\"],\"times\":3,\"when\":\"onshutdown\","
+         "\"action\":\"reboot\",\"ack\":\"none\",\"ack_delay_ms\":2000,\"action_delay_ms\":0,"
+         "\"timeout_s\":5}",
+         "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"reboot\",\"ack_delay_ms\":2000,"
+         "\"times\":3,\"on\":[\"poweroff\",\"suspend\"]}"},
+        {"{\"when\":\"onshutdown\",\"action\":\"ignore\",\"times\":\"always\"}",
+         "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\",\"times\":\"always\"}"},
+        {"{\"when\":\"now\",\"action\":\"watchdog\",\"timeout_s\":86400}",
+         "{\"when\":\"now\",\"ack\":\"ok\",\"action\":\"watchdog\",\"timeout_s\":86400}"},
+        {"{\"when\":\"now\",\"action\":\"reboot\",\"action_delay_ms\":3600000}",
+         "{\"when\":\"now\",\"ack\":\"ok\",\"action\":\"reboot\",\"action_delay_ms\":3600000}"},
+        {"{\"when\":\"now\",\"action\":\"triple-fault\"}",
+         "{\"when\":\"now\",\"ack\":\"ok\",\"action\":\"triple-fault\"}"},
+    };
+    struct command cmd;
+    char err[COMMAND_ERROR_MAX], text[COMMAND_TEXT_MAX];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(
+            command_parse(cases[i].json, strlen(cases[i].json), &cmd, err, sizeof(err)), 0);
+        command_format(&cmd, text, sizeof(text));
+        assert_string_equal(text, cases[i].normal);
+    }
+}
 
 static void test_bad_commands(void **state)
 {
@@ -406,15 +469,11 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_commands),
-        cmocka_unit_test(test_bad_commands),
-        cmocka_unit_test(test_deep_nesting),
-        cmocka_unit_test(test_ack_string_length),
-        cmocka_unit_test(test_near_xenstore_limit),
-        cmocka_unit_test(test_small_error_buffer),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_format_worst_case),
-        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_good_commands),      cmocka_unit_test(test_bad_commands),
+        cmocka_unit_test(test_issue8_fields),      cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_ack_string_length),  cmocka_unit_test(test_near_xenstore_limit),
+        cmocka_unit_test(test_small_error_buffer), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_worst_case),  cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
