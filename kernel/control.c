@@ -105,6 +105,8 @@ void control_handle_watch(struct control *c, const struct xenstore_watch_event *
         control_testing_changed(c);
     else if (strcmp(ev->token, CONTROL_TOKEN_SHUTDOWN) == 0)
         control_shutdown_changed(c, false);
+    else if (strcmp(ev->token, CONTROL_TOKEN_SYSRQ) == 0)
+        control_sysrq_changed(c);
 
     /*
      * The client dropped a watch event (its queue was full): it may have been
@@ -113,9 +115,10 @@ void control_handle_watch(struct control *c, const struct xenstore_watch_event *
     unsigned long dropped = xenstore_events_dropped(c->xs);
     if (dropped != c->events_dropped_seen) {
         c->events_dropped_seen = dropped;
-        log_info("xenstore", "watch events were dropped; reading both keys again");
+        log_info("xenstore", "watch events were dropped; reading every key again");
         control_testing_changed(c);
         control_shutdown_changed(c, false);
+        control_sysrq_changed(c);
     }
 }
 
@@ -132,15 +135,17 @@ void control_run_due(struct control *c)
     if (is_due(c, &c->watch_retry))
         control_watch_keys(c);
     if (is_due(c, &c->reread_retry)) {
-        bool testing = c->reread_testing, shutdown = c->reread_shutdown;
+        bool testing = c->reread_testing, shutdown = c->reread_shutdown, sysrq = c->reread_sysrq;
         c->reread_retry.due = false;
-        c->reread_testing = c->reread_shutdown = false;
+        c->reread_testing = c->reread_shutdown = c->reread_sysrq = false;
         /* Either may schedule itself again. */
         if (testing)
             control_testing_changed(c);
         if (shutdown)
             control_shutdown_changed(c, true);
-        if (!c->reread_testing && !c->reread_shutdown)
+        if (sysrq)
+            control_sysrq_changed(c);
+        if (!c->reread_testing && !c->reread_shutdown && !c->reread_sysrq)
             c->reread_retry.tries = 0;
     }
 }

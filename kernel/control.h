@@ -62,6 +62,7 @@ struct control_config {
 /* The watch tokens; events with other tokens are not the interpreter's. */
 #define CONTROL_TOKEN_SHUTDOWN "test-vm:shutdown"
 #define CONTROL_TOKEN_TESTING  "test-vm:testing"
+#define CONTROL_TOKEN_SYSRQ    "test-vm:sysrq"
 
 #define CONTROL_ERROR_MAX 256
 
@@ -130,11 +131,11 @@ struct control {
 
     struct control_delayed delayed;
 
-    /* The two watches; "ready" only while xenstored has both. */
-    bool watching_shutdown, watching_testing;
+    /* The watches; "ready" only while xenstored has all three. */
+    bool watching_shutdown, watching_testing, watching_sysrq;
     struct control_retry watch_retry;
     /* Keys to read again (after a resume, a registration, or a failed read). */
-    bool reread_shutdown, reread_testing;
+    bool reread_shutdown, reread_testing, reread_sysrq;
     struct control_retry reread_retry;
 };
 

@@ -60,7 +60,7 @@ static void suspend(struct control *c)
         s->last_suspend = "cancelled";
         log_info("suspend", "cancelled");
         /* Requests may have come meanwhile; the watches still stand, but look anyway. */
-        c->reread_shutdown = c->reread_testing = true;
+        c->reread_shutdown = c->reread_testing = c->reread_sysrq = true;
         c->reread_retry = (struct control_retry){.due = true, .at = 0};
     } else {
         s->last_suspend = "failed";

@@ -5,6 +5,8 @@
  *   control_watch.c     registering the two watches, and retries with back-off
  *   control_shutdown.c  control/shutdown: requests from the toolstack
  *   control_testing.c   control/testing: commands from the tester
+ *   control_sysrq.c     control/sysrq: magic SysRq keys (xl sysrq)
+ *   control_delay.c     a command's delayed ack and action
  *   control_action.c    carrying out an action, and what a suspend leaves
  */
 #ifndef KERNEL_CONTROL_INTERNAL_H
@@ -14,6 +16,7 @@
 
 #define SHUTDOWN_PATH "control/shutdown"
 #define TESTING_PATH  "control/testing"
+#define SYSRQ_PATH    "control/sysrq"
 
 /* How many characters a received value takes at most in a console line. */
 #define SHOWN_REQUEST_CHARS 100
@@ -36,6 +39,9 @@ void control_shutdown_changed(struct control *c, bool rereading);
 
 /* Read control/testing and handle what it holds. */
 void control_testing_changed(struct control *c);
+
+/* Read control/sysrq (xl sysrq) and handle what it holds. */
+void control_sysrq_changed(struct control *c);
 
 /*
  * printk "test-vm: <before><command><after>\n" with the normalised command

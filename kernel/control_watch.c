@@ -28,7 +28,7 @@ void control_retry_schedule(struct control *c, struct control_retry *r)
 
 bool control_watching(const struct control *c)
 {
-    return c->watching_shutdown && c->watching_testing;
+    return c->watching_shutdown && c->watching_testing && c->watching_sysrq;
 }
 
 /* Register one watch if it is missing: 0, or the error (logged; *first keeps the first). */
@@ -56,6 +56,7 @@ int control_watch_keys(struct control *c)
     int first = 0;
     watch_one(c, &c->watching_shutdown, SHUTDOWN_PATH, CONTROL_TOKEN_SHUTDOWN, &first);
     watch_one(c, &c->watching_testing, TESTING_PATH, CONTROL_TOKEN_TESTING, &first);
+    watch_one(c, &c->watching_sysrq, SYSRQ_PATH, CONTROL_TOKEN_SYSRQ, &first);
 
     if (first) {
         control_retry_schedule(c, &c->watch_retry);
@@ -65,9 +66,9 @@ int control_watch_keys(struct control *c)
     c->watch_retry = (struct control_retry){0};
     if (was_watching)
         return 0;
-    printk("test-vm: watching control/shutdown and control/testing\n");
-    /* Both keys may have changed while we were not watching, or while suspended. */
-    c->reread_shutdown = c->reread_testing = true;
+    printk("test-vm: watching control/shutdown, control/testing and control/sysrq\n");
+    /* The keys may have changed while we were not watching, or while suspended. */
+    c->reread_shutdown = c->reread_testing = c->reread_sysrq = true;
     c->reread_retry = (struct control_retry){.due = true, .at = 0};
     status_set_state(c, NULL);
     return 0;
@@ -75,14 +76,14 @@ int control_watch_keys(struct control *c)
 
 void control_watches_lost(struct control *c)
 {
-    c->watching_shutdown = c->watching_testing = false;
+    c->watching_shutdown = c->watching_testing = c->watching_sysrq = false;
     c->watch_retry = (struct control_retry){0};
     control_watch_keys(c);
 }
 
 void control_reread_later(struct control *c, const char *path)
 {
-    bool testing = strcmp(path, TESTING_PATH) == 0;
+    bool testing = strcmp(path, TESTING_PATH) == 0, sysrq = strcmp(path, SYSRQ_PATH) == 0;
     if (c->reread_retry.tries >= CONTROL_REREAD_TRIES) {
         log_error(path, "still failing after %u tries; reading it again at its next change",
                   CONTROL_REREAD_TRIES);
@@ -91,6 +92,8 @@ void control_reread_later(struct control *c, const char *path)
     }
     if (testing)
         c->reread_testing = true;
+    else if (sysrq)
+        c->reread_sysrq = true;
     else
         c->reread_shutdown = true;
     control_retry_schedule(c, &c->reread_retry);

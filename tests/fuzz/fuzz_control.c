@@ -264,7 +264,7 @@ static void check_state(void)
         check(F.faults || (hung && strcmp(hung, "hung") == 0), "a hung VM's last word is hung");
         return;
     }
-    check(fxs_watch_count(F.fx) == 2, "both watches registered");
+    check(fxs_watch_count(F.fx) == 3, "every watch registered");
     check(!F.xs.awaiting_reply && !F.xs.reply_ready, "no request left half-done");
 
     /* Memory. */

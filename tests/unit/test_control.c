@@ -31,13 +31,13 @@ static void test_boot_sequence(void **state)
     /* Nothing written where the toolstack writes. */
     assert_key(f, "control/shutdown", NULL);
     assert_key(f, "control/testing", NULL);
-    assert_int_equal(fxs_watch_count(f->fx), 2);
+    assert_int_equal(fxs_watch_count(f->fx), 3);
     assert_int_equal(f->ncalls, 0);
 
     assert_string_equal(log_capture_text(),
                         "test-vm: domid 7\n"
                         "test-vm: features: poweroff=1 reboot=1 suspend=1\n"
-                        "test-vm: watching control/shutdown and control/testing\n"
+                        "test-vm: watching control/shutdown, control/testing and control/sysrq\n"
                         "test-vm: ready (version " TEST_VM_VERSION ")\n");
 }
 
@@ -101,7 +101,7 @@ static void test_boot_without_domid(void **state)
     assert_key(f, "data/test-vm/state", "ready");
     assert_key(f, "data/test-vm/errors", "1");
     assert_key(f, "data/test-vm/last-error", "domid: error: reading it failed (ENOENT)");
-    assert_int_equal(fxs_watch_count(f->fx), 2);
+    assert_int_equal(fxs_watch_count(f->fx), 3);
 }
 
 /* Boot without the main loop running yet: what control_start() leaves. */
@@ -130,7 +130,7 @@ static void test_boot_watch_fails_and_is_retried(void **state)
     assert_key(f, "data/test-vm/state", "degraded");
     assert_key(f, "data/test-vm/last-error",
                "control/shutdown: error: watching it failed (EAGAIN); try 1, next in 100 ms");
-    assert_int_equal(fxs_watch_count(f->fx), 1);
+    assert_int_equal(fxs_watch_count(f->fx), 2);
     uint64_t due = control_next_deadline(&f->control);
     assert_true(due > fxs_now_ns(f->fx) && due <= fxs_now_ns(f->fx) + 100 * 1000000ull);
 
@@ -142,9 +142,9 @@ static void test_boot_watch_fails_and_is_retried(void **state)
     assert_key(f, "data/test-vm/state", "degraded");
 
     pump(f); /* the main loop sleeps until the retry, which works */
-    assert_logged("test-vm: watching control/shutdown and control/testing\n");
+    assert_logged("test-vm: watching control/shutdown, control/testing and control/sysrq\n");
     assert_key(f, "data/test-vm/state", "ready");
-    assert_int_equal(fxs_watch_count(f->fx), 2);
+    assert_int_equal(fxs_watch_count(f->fx), 3);
     toolstack_write(f, "control/shutdown", "poweroff");
     assert_int_equal(f->ncalls, 1);
 }
@@ -172,7 +172,7 @@ static void test_boot_watch_reply_lost_and_retried(void **state)
     assert_int_equal(start(f), -XS_ETIMEDOUT);
     assert_logged("test-vm: control/shutdown: error: watching it failed (ETIMEDOUT); try 1");
     assert_key(f, "data/test-vm/state", "ready");
-    assert_int_equal(fxs_watch_count(f->fx), 2);
+    assert_int_equal(fxs_watch_count(f->fx), 3);
     /* The request that was waiting is not lost. */
     assert_int_equal(f->ncalls, 1);
     assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
@@ -408,7 +408,7 @@ static void test_suspend_resumed_in_new_domain(void **state)
     assert_key(f, "data/test-vm/last-action", "suspend");
     assert_key(f, "data/test-vm/last-suspend", "resumed");
     assert_key(f, "data/test-vm/errors", "0");
-    assert_int_equal(fxs_watch_count(f->fx), 2);
+    assert_int_equal(fxs_watch_count(f->fx), 3);
 
     /* Later requests are obeyed in the new domain, again and again. */
     f->suspend_result = 1;
@@ -524,7 +524,7 @@ static void test_dropped_events_reread(void **state)
     /* The client's line too starts with "test-vm: " (found by fuzz_control). */
     assert_logged("test-vm: xenstore: watch event queue full: dropped event control/testing "
                   "(token " CONTROL_TOKEN_TESTING "), 1 dropped so far\n");
-    assert_logged("test-vm: xenstore: watch events were dropped; reading both keys again\n");
+    assert_logged("test-vm: xenstore: watch events were dropped; reading every key again\n");
     assert_key(f, "control/testing", "");
     assert_key(f, "data/test-vm/state", "pending");
 }

@@ -65,14 +65,18 @@ static void test_requests_during_a_delay_are_left_alone(void **state)
 {
     struct fixture *f = *state;
 
-    command(f, "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"reboot\",\"ack_delay_ms\":5000}");
+    command(
+        f,
+        "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"reboot\",\"ack_delay_ms\":5000}");
     request(f, "poweroff");
     request(f, "crash");
-    assert_logged("test-vm: control/shutdown: received \"crash\" while a delayed command runs; left alone\n");
+    assert_logged(
+        "test-vm: control/shutdown: received \"crash\" while a delayed command runs; left alone\n");
     assert_int_equal(f->ncalls, 0);
     /* The request it waits for is gone: no ack, the action all the same. */
     pump(f);
-    assert_logged("test-vm: control/shutdown: \"poweroff\" was changed or removed before its delayed ack: not acked\n");
+    assert_logged(
+        "test-vm: control/shutdown: \"poweroff\" was changed or removed before its delayed ack: not acked\n");
     assert_int_equal(f->ncalls, 1);
     assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
     assert_key(f, "control/shutdown", "crash");
@@ -113,7 +117,8 @@ static void test_a_new_command_cancels_a_delayed_step(void **state)
 
     command(f, "{\"when\":\"now\",\"action\":\"poweroff\",\"action_delay_ms\":60000}");
     command(f, "{\"when\":\"now\",\"action\":\"ignore\"}");
-    assert_logged("test-vm: control/testing: cancels the delayed action of {\"when\":\"now\",\"ack\":\"ok\",\"action\":\"poweroff\",\"action_delay_ms\":60000}\n");
+    assert_logged(
+        "test-vm: control/testing: cancels the delayed action of {\"when\":\"now\",\"ack\":\"ok\",\"action\":\"poweroff\",\"action_delay_ms\":60000}\n");
     pump(f);
     assert_int_equal(f->ncalls, 0);
     assert_key(f, "data/test-vm/state", "ready");
@@ -145,8 +150,9 @@ static void test_times_always_never_runs_out(void **state)
     for (int i = 0; i < 5; i++)
         toolstack_write(f, "control/shutdown", "poweroff");
     assert_int_equal(f->ncalls, 0);
-    assert_key(f, "data/test-vm/pending",
-               "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\",\"times\":\"always\"}");
+    assert_key(
+        f, "data/test-vm/pending",
+        "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\",\"times\":\"always\"}");
 }
 
 /* "on": refuse suspend, obey poweroff. */
@@ -154,7 +160,8 @@ static void test_on_takes_over_only_the_requests_it_names(void **state)
 {
     struct fixture *f = *state;
 
-    command(f, "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"ignore\",\"on\":[\"suspend\"]}");
+    command(
+        f, "{\"when\":\"onshutdown\",\"ack\":\"none\",\"action\":\"ignore\",\"on\":[\"suspend\"]}");
     toolstack_write(f, "control/shutdown", "suspend");
     assert_key(f, "control/shutdown", "suspend"); /* refused: left unacked */
     assert_int_equal(f->ncalls, 0);
@@ -169,7 +176,8 @@ static void test_misbehaviours_reach_the_platform(void **state)
     struct fixture *f = *state;
 
     command(f, "{\"when\":\"now\",\"action\":\"watchdog\",\"timeout_s\":7}");
-    assert_logged("test-vm: action: watchdog (armed for 7 s and never petted: Xen then shuts the domain down)\n");
+    assert_logged(
+        "test-vm: action: watchdog (armed for 7 s and never petted: Xen then shuts the domain down)\n");
     assert_int_equal(f->calls[0].reason, CALL_WATCHDOG);
     assert_int_equal(f->calls[0].timeout_s, 7);
     assert_key(f, "data/test-vm/state", "ready"); /* it carries on until Xen acts */

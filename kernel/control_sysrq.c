@@ -1,0 +1,62 @@
+/*
+ * control/sysrq: the magic SysRq key a toolstack sends (`xl sysrq DOM KEY`
+ * writes one character; libxl makes the key guest-writable).  Read and acked
+ * with "" in one transaction, as Linux does (drivers/xen/manage.c), then
+ * handled: b reboots, o powers off, c crashes; any other key is logged and
+ * ignored.  A pending onshutdown command never takes a key over.
+ */
+#include "kernel/control_internal.h"
+
+#include <stdint.h>
+
+#include "kernel/status.h"
+#include "lib/log.h"
+#include "lib/quote.h"
+
+/* The transaction body: read the key and ack it with "". */
+static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
+{
+    struct control_value *v = ctx;
+    int rc = control_read_value(xs, tx, SYSRQ_PATH, v);
+    if (rc)
+        return rc;
+    return xenstore_write(xs, tx, SYSRQ_PATH, "");
+}
+
+void control_sysrq_changed(struct control *c)
+{
+    /* Static: 4 KiB is too much for the kernel stack; this never runs nested. */
+    static struct control_value value;
+    char shown[SHOWN_REQUEST_CHARS];
+
+    int rc = xenstore_transaction_retry(c->xs, read_and_ack, &value, XENSTORE_TX_MAX_TRIES);
+    if (rc > 0)
+        return; /* "" or no key: our own ack, or the watch registering */
+    quote(shown, sizeof(shown), value.bytes, value.len, QUOTE_LOG, SIZE_MAX);
+    if (rc < 0) {
+        status_error(c, SYSRQ_PATH, "%s %s failed (%s)", value.len ? "acking" : "reading", value.len ? shown : "it", xenstore_error_name(rc));
+        if (rc != -XS_EACCES)
+            control_reread_later(c, SYSRQ_PATH);
+        return;
+    }
+    log_info("control/sysrq", "received %s, acked (wrote \"\")", shown);
+
+    /* Like Linux, the first character is the key. */
+    switch (value.bytes[0]) {
+    case 'b':
+        log_info("control/sysrq", "key b: reboot");
+        control_act_on(c, COMMAND_ACTION_REBOOT);
+        break;
+    case 'o':
+        log_info("control/sysrq", "key o: poweroff");
+        control_act_on(c, COMMAND_ACTION_POWEROFF);
+        break;
+    case 'c':
+        log_info("control/sysrq", "key c: crash");
+        control_act_on(c, COMMAND_ACTION_CRASH);
+        break;
+    default:
+        log_info("control/sysrq", "key %s ignored (only b, o and c do anything)", shown);
+        break;
+    }
+}
