@@ -54,6 +54,16 @@ static inline long xen_evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_por
     return rc;
 }
 
+/* A new port of ours, unbound, that remote_dom may bind to (and notify). */
+static inline long xen_evtchn_alloc_unbound(domid_t remote_dom, evtchn_port_t *port)
+{
+    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = remote_dom};
+    long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+    if (rc == 0)
+        *port = a.port;
+    return rc;
+}
+
 /* What one of our ports is bound to. */
 static inline long xen_evtchn_status(evtchn_port_t port, struct evtchn_status *st)
 {

@@ -78,9 +78,30 @@ static int parse_feature(const char *cmdline, const char *key, enum control_feat
     return 1;
 }
 
+/* A word that is 1 or 0 (absent: 0). */
+static int parse_switch(const char *cmdline, const char *key, bool *on)
+{
+    char val[16], shown[64];
+    int n = cmdline_get(cmdline, key, val, sizeof(val));
+
+    *on = false;
+    if (n == CMDLINE_NOT_FOUND || (n >= 0 && strcmp(val, "0") == 0))
+        return 0;
+    if (n >= 0 && strcmp(val, "1") == 0) {
+        *on = true;
+        return 0;
+    }
+    if (n == CMDLINE_TOO_LONG)
+        fmt_snprintf(shown, sizeof(shown), "(too long)");
+    else
+        quote(shown, sizeof(shown), val, (size_t)n, QUOTE_BARE, sizeof(val));
+    log_error("cmdline", "%s=%s: expected 1 or 0; using 0", key, shown);
+    return 1;
+}
+
 int cmdline_control_config(const char *cmdline, struct control_config *cfg)
 {
-    int bad = 0;
+    int bad = parse_switch(cmdline, "suspend-evtchn", &cfg->suspend_evtchn);
     bad += parse_feature(cmdline, "feature-poweroff", &cfg->feature_poweroff);
     bad += parse_feature(cmdline, "feature-reboot", &cfg->feature_reboot);
     bad += parse_feature(cmdline, "feature-suspend", &cfg->feature_suspend);

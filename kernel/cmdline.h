@@ -25,6 +25,7 @@ int cmdline_get(const char *cmdline, const char *key, char *val, size_t len);
  * Fill *cfg from feature-poweroff=, feature-reboot= and feature-suspend=,
  * each 1 (write "1", also the default when the word is absent), 0 (write "0")
  * or omit (write nothing).  A bad value is logged and the default kept.
+ * suspend-evtchn=1 (or 0, the default) sets cfg->suspend_evtchn.
  * Returns the number of bad values.
  */
 int cmdline_control_config(const char *cmdline, struct control_config *cfg);

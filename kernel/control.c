@@ -83,6 +83,7 @@ int control_start(struct control *c)
     }
 
     status_publish_features(c);
+    control_offer_suspend_channel(c);
     log_info("features", "poweroff=%s reboot=%s suspend=%s", feature_name(c->cfg.feature_poweroff),
              feature_name(c->cfg.feature_reboot), feature_name(c->cfg.feature_suspend));
 
@@ -131,6 +132,7 @@ void control_run_due(struct control *c)
 {
     if (c->hung)
         return;
+    control_check_suspend_channel(c);
     control_delay_run_due(c);
     if (is_due(c, &c->watch_retry))
         control_watch_keys(c);

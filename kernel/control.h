@@ -40,6 +40,14 @@ struct control_power {
     int (*watchdog)(void *ctx, unsigned int timeout_s);
     void (*fault)(void *ctx);
     void (*triple_fault)(void *ctx);
+    /*
+     * The suspend event channel (command line suspend-evtchn=1): an unbound
+     * port for dom0 to notify, allocated again after a resume into a new
+     * domain.  Returns 0 with its number in *port, or Xen's -errno.
+     * suspend_notified says (once) that dom0 notified it since the last call.
+     */
+    int (*suspend_channel)(void *ctx, uint32_t *port);
+    bool (*suspend_notified)(void *ctx);
     void *ctx;
 };
 
@@ -57,6 +65,7 @@ struct control_config {
     enum control_feature feature_poweroff;
     enum control_feature feature_reboot;
     enum control_feature feature_suspend;
+    bool suspend_evtchn; /* offer the suspend event channel (device/suspend/event-channel) */
 };
 
 /* The watch tokens; events with other tokens are not the interpreter's. */

@@ -42,6 +42,7 @@ static void resumed(struct control *c)
     memcpy(c->domid, domid, sizeof(c->domid));
     s->published = false; /* state is written last, by status_publish_all() */
     status_publish_features(c);
+    control_offer_suspend_channel(c);
     control_watches_lost(c);
     status_publish_all(c);
 }

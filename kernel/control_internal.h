@@ -40,6 +40,17 @@ void control_shutdown_changed(struct control *c, bool rereading);
 /* Read control/testing and handle what it holds. */
 void control_testing_changed(struct control *c);
 
+/* Does an onshutdown command take request (a command_request, or -1: unknown) over? */
+bool control_takes_over(const struct command *cmd, int request);
+
+/* The pending command takes a request over: one use of its "times" is gone. */
+struct command control_use_pending(struct control *c);
+
+/* Offer the suspend event channel: its port in device/suspend/event-channel. */
+void control_offer_suspend_channel(struct control *c);
+/* If dom0 notified the suspend event channel: a suspend request, with no ack. */
+void control_check_suspend_channel(struct control *c);
+
 /* Read control/sysrq (xl sysrq) and handle what it holds. */
 void control_sysrq_changed(struct control *c);
 

@@ -60,10 +60,22 @@ static bool value_is(const struct control_value *v, const char *s)
 /* Does cmd take this request over?  Any non-empty one, unless "on" names which. */
 static bool takes_over(const struct command *cmd, const struct control_value *v)
 {
-    if (!cmd->on)
-        return true;
-    int request = command_request_from(v->bytes, v->len);
-    return request >= 0 && (cmd->on & (1u << request));
+    return !cmd->on || control_takes_over(cmd, command_request_from(v->bytes, v->len));
+}
+
+struct command control_use_pending(struct control *c)
+{
+    struct command cmd = c->pending;
+    if (c->pending.times <= 1)
+        c->has_pending = false;
+    else if (c->pending.times != COMMAND_TIMES_ALWAYS)
+        c->pending.times--;
+    return cmd;
+}
+
+bool control_takes_over(const struct command *cmd, int request)
+{
+    return !cmd->on || (request >= 0 && (cmd->on & (1u << request)));
 }
 
 /* Write the ack r->ack (NULL: remove the key) in transaction tx. */
@@ -149,12 +161,8 @@ static bool ack_committed(struct control *c, const struct shutdown_reading *r)
 static void take_over(struct control *c, const struct control_value *request, const char *shown)
 {
     char text[COMMAND_TEXT_MAX];
-    struct command cmd = c->pending;
+    struct command cmd = control_use_pending(c);
 
-    if (c->pending.times <= 1)
-        c->has_pending = false;
-    else if (c->pending.times != COMMAND_TIMES_ALWAYS)
-        c->pending.times--;
     command_format(&cmd, text, sizeof(text));
     control_log_command("control/shutdown: carrying out the pending command ", text, " instead");
     status_publish_pending(c);

@@ -34,7 +34,8 @@ void control_sysrq_changed(struct control *c)
         return; /* "" or no key: our own ack, or the watch registering */
     quote(shown, sizeof(shown), value.bytes, value.len, QUOTE_LOG, SIZE_MAX);
     if (rc < 0) {
-        status_error(c, SYSRQ_PATH, "%s %s failed (%s)", value.len ? "acking" : "reading", value.len ? shown : "it", xenstore_error_name(rc));
+        status_error(c, SYSRQ_PATH, "%s %s failed (%s)", value.len ? "acking" : "reading",
+                     value.len ? shown : "it", xenstore_error_name(rc));
         if (rc != -XS_EACCES)
             control_reread_later(c, SYSRQ_PATH);
         return;

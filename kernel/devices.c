@@ -115,6 +115,10 @@ static int events_and_timer_up(struct devices *d)
     rc = timer_init();
     /* Xen kept VIRQ_TIMER bound: the resume was of the same domain, which kept every binding. */
     d->same_domain = rc == EVENTS_STILL_BOUND;
+    /* events_init() forgot every handler; a new domain has none of the old ports. */
+    d->suspend_bound = false;
+    if (!d->same_domain)
+        d->suspend_port = 0;
     return rc < 0 ? rc : 0;
 }
 
@@ -127,6 +131,41 @@ int devices_bring_up(struct devices *d, uint8_t upcall_vector)
     /* No console ring is survivable: the log still reaches port 0xe9. */
     console_up(d);
     return xenstore_up(d, false);
+}
+
+static void suspend_event(evtchn_port_t port, void *ctx)
+{
+    (void)port;
+    ((struct devices *)ctx)->suspend_fired = true;
+}
+
+int devices_suspend_channel(struct devices *d, evtchn_port_t *port)
+{
+    if (!d->suspend_port) {
+        long rc = xen_evtchn_alloc_unbound(0, &d->suspend_port);
+        if (rc) {
+            log_error("suspend-evtchn", "allocating a port for dom0 failed (%s)",
+                      xen_errno_name(rc));
+            d->suspend_port = 0;
+            return (int)rc;
+        }
+        d->suspend_bound = false;
+    }
+    if (!d->suspend_bound) {
+        int rc = events_bind(d->suspend_port, suspend_event, d);
+        if (rc)
+            return rc;
+        d->suspend_bound = true;
+    }
+    *port = d->suspend_port;
+    return 0;
+}
+
+bool devices_suspend_notified(struct devices *d)
+{
+    bool fired = d->suspend_fired;
+    d->suspend_fired = false;
+    return fired;
 }
 
 int devices_resume(struct devices *d)

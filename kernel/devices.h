@@ -19,6 +19,10 @@ struct devices {
     bool console_up, xenstore_up;
     bool same_domain;           /* the last resume was of the same domain (Xen kept the bindings) */
     bool console_history_shown; /* the boot log went to a console ring */
+    /* The suspend event channel, once asked for: 0 if none (yet, or since a new domain). */
+    evtchn_port_t suspend_port;
+    bool suspend_bound;          /* its handler is bound (events_init forgets it) */
+    volatile bool suspend_fired; /* dom0 notified it; set by the handler */
 };
 
 /*
@@ -47,5 +51,14 @@ int devices_bring_up(struct devices *d, uint8_t upcall_vector);
  * devices_bring_up(); it may be called again after a failure.
  */
 int devices_resume(struct devices *d);
+
+/*
+ * The suspend event channel: allocate an unbound port for dom0 (again after
+ * a resume into a new domain) and bind a handler that notes each
+ * notification.  Returns 0 with the port in *port, or Xen's -errno.
+ */
+int devices_suspend_channel(struct devices *d, evtchn_port_t *port);
+/* True once for each time dom0 notified the suspend event channel. */
+bool devices_suspend_notified(struct devices *d);
 
 #endif

@@ -67,6 +67,19 @@ void power_triple_fault(void *devices)
     arch_triple_fault();
 }
 
+int power_suspend_channel(void *devices, uint32_t *port)
+{
+    evtchn_port_t p = 0;
+    int rc = devices_suspend_channel(devices, &p);
+    *port = p;
+    return rc;
+}
+
+bool power_suspend_notified(void *devices)
+{
+    return devices_suspend_notified(devices);
+}
+
 uint64_t power_clock_ns(void *devices)
 {
     (void)devices;

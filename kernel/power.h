@@ -1,6 +1,7 @@
 #ifndef KERNEL_POWER_H
 #define KERNEL_POWER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -19,6 +20,10 @@ void power_hang(void *devices);
 int power_watchdog(void *devices, unsigned int timeout_s);
 void power_fault(void *devices);
 void power_triple_fault(void *devices);
+
+/* The suspend event channel, for struct control_power. */
+int power_suspend_channel(void *devices, uint32_t *port);
+bool power_suspend_notified(void *devices);
 
 /* The clock (pvclock, ns since the domain started), for struct control_power. */
 uint64_t power_clock_ns(void *devices);

@@ -68,6 +68,8 @@ void kernel_main(const struct hvm_start_info *si)
         .watchdog = power_watchdog,
         .fault = power_fault,
         .triple_fault = power_triple_fault,
+        .suspend_channel = power_suspend_channel,
+        .suspend_notified = power_suspend_notified,
         .ctx = &devices,
     };
     control_init(&control, &devices.xenstore, &power, &config);

@@ -55,6 +55,10 @@ struct fixture {
     int ncalls;
     int suspend_result; /* what SHUTDOWN_suspend returns (0: resumed) */
     bool resume_same;   /* with 0: a resume of the same domain (non-cooperative) */
+    /* The suspend event channel the fake power hands out, and dom0's notification. */
+    uint32_t evtchn_port;
+    bool evtchn_notified;
+    unsigned int evtchn_allocs;
     /* With 0: the toolstack writes this to control/shutdown while the VM is suspended. */
     const char *request_during_suspend;
     int shutdown_result; /* what the other reasons return */
@@ -122,6 +126,22 @@ static inline void record_triple_fault(void *ctx)
     record_shutdown(ctx, CALL_TRIPLE_FAULT);
 }
 
+static inline int fake_suspend_channel(void *ctx, uint32_t *port)
+{
+    struct fixture *f = ctx;
+    f->evtchn_allocs++;
+    *port = f->evtchn_port;
+    return 0;
+}
+
+static inline bool fake_suspend_notified(void *ctx)
+{
+    struct fixture *f = ctx;
+    bool n = f->evtchn_notified;
+    f->evtchn_notified = false;
+    return n;
+}
+
 static inline uint64_t fixture_now_ns(void *ctx);
 
 /* Power that records every call; the clock is the fake xenstored's. */
@@ -134,6 +154,8 @@ static inline struct control_power fixture_power(struct fixture *f)
         .watchdog = record_watchdog,
         .fault = record_fault,
         .triple_fault = record_triple_fault,
+        .suspend_channel = fake_suspend_channel,
+        .suspend_notified = fake_suspend_notified,
         .ctx = f,
     };
 }
@@ -144,6 +166,7 @@ static inline int fixture_setup(void **state)
     assert_non_null(f);
     f->fx = sim_xenstore_client(FIXTURE_DOMID, &f->transport, &f->xs);
     f->suspend_result = 1;
+    f->evtchn_port = 33;
     log_capture_start();
     *state = f;
     return 0;

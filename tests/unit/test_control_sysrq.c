@@ -35,7 +35,8 @@ static void test_other_sysrq_keys_are_logged_and_ignored(void **state)
     assert_key(f, "control/sysrq", "");
     assert_int_equal(f->ncalls, 0);
     assert_logged("test-vm: control/sysrq: key \"h\" ignored (only b, o and c do anything)\n");
-    assert_logged("test-vm: control/sysrq: key \"\\x1b[2J\" ignored (only b, o and c do anything)\n");
+    assert_logged(
+        "test-vm: control/sysrq: key \"\\x1b[2J\" ignored (only b, o and c do anything)\n");
 }
 
 /* A pending onshutdown command is for control/shutdown only. */
@@ -47,7 +48,8 @@ static void test_a_pending_command_does_not_take_sysrq_over(void **state)
     toolstack_write(f, "control/sysrq", "o");
     assert_int_equal(f->ncalls, 1);
     assert_int_equal(f->calls[0].reason, SHUTDOWN_poweroff);
-    assert_key(f, "data/test-vm/pending", "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\"}");
+    assert_key(f, "data/test-vm/pending",
+               "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\"}");
 }
 
 static void test_a_sysrq_ack_that_fails_is_retried(void **state)
