@@ -396,7 +396,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     F.fx = sim_xenstore_client(FIRST_DOMID, &F.transport, &F.xs);
     fxs_set_reply_hook(F.fx, conflict_hook, NULL);
 
-    struct control_config config = {FEATURE_ON, FEATURE_ON, FEATURE_ON};
+    struct control_config config = {FEATURE_ON, FEATURE_ON, FEATURE_ON, false};
     struct control_power power = {.shutdown = record_shutdown,
                                   .now_ns = clock_ns,
                                   .hang = record_hang,
