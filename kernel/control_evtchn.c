@@ -24,13 +24,16 @@ void control_offer_suspend_channel(struct control *c)
         return;
     int rc = c->power.suspend_channel(c->power.ctx, &port);
     if (rc < 0) {
-        status_error(c, "suspend-evtchn", "no port for dom0 (%s): suspend goes through control/shutdown", xen_errno_name(rc));
+        status_error(c, "suspend-evtchn",
+                     "no port for dom0 (%s): suspend goes through control/shutdown",
+                     xen_errno_name(rc));
         return;
     }
     fmt_snprintf(value, sizeof(value), "%u", port);
     int err = xenstore_write(c->xs, 0, EVTCHN_PATH, value);
     if (err)
-        status_error(c, "suspend-evtchn", "writing " EVTCHN_PATH " failed (%s)", xenstore_error_name(err));
+        status_error(c, "suspend-evtchn", "writing " EVTCHN_PATH " failed (%s)",
+                     xenstore_error_name(err));
     else
         log_info("suspend-evtchn", "port %u in " EVTCHN_PATH, port);
 }

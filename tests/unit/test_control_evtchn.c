@@ -60,7 +60,8 @@ static void test_a_pending_command_on_suspend_takes_it_over(void **state)
     toolstack_write(f, "control/testing",
                     "{\"when\":\"onshutdown\",\"action\":\"ignore\",\"on\":[\"suspend\"]}");
     notify(f);
-    assert_logged("test-vm: suspend-evtchn: carrying out the pending command {\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\",\"on\":[\"suspend\"]} instead\n");
+    assert_logged(
+        "test-vm: suspend-evtchn: carrying out the pending command {\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"ignore\",\"on\":[\"suspend\"]} instead\n");
     assert_int_equal(f->ncalls, 0);
     assert_key(f, "data/test-vm/last-action", "ignore");
 }
