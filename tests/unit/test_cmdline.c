@@ -156,6 +156,24 @@ static void test_config_bad_values(void **state)
                         "omit; using 1\n");
 }
 
+static void test_suspend_evtchn_word(void **state)
+{
+    struct control_config cfg;
+    (void)state;
+
+    assert_int_equal(cmdline_control_config("suspend-evtchn=1", &cfg), 0);
+    assert_true(cfg.suspend_evtchn);
+    assert_int_equal(cmdline_control_config("", &cfg), 0);
+    assert_false(cfg.suspend_evtchn);
+    assert_int_equal(cmdline_control_config("suspend-evtchn=1 suspend-evtchn=0", &cfg), 0);
+    assert_false(cfg.suspend_evtchn);
+    console_len = 0;
+    assert_int_equal(cmdline_control_config("suspend-evtchn=yes", &cfg), 1);
+    assert_false(cfg.suspend_evtchn);
+    assert_string_equal(console,
+                        "test-vm: cmdline: error: suspend-evtchn=yes: expected 0 or 1; using 0\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +183,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_get_too_long, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_bad_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suspend_evtchn_word, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
