@@ -17,9 +17,9 @@
  *  - CMDLINE_TOO_LONG leaves "" (when there is room for that), and
  *    CMDLINE_NOT_FOUND leaves the buffer untouched;
  *  - cmdline_control_config() sets every feature to a member of enum
- *    control_feature, the one the model expects, returns the number of bad
- *    values, and logs exactly one whole, printable "test-vm: cmdline:
- *    error: " line for each.
+ *    control_feature, the one the model expects (and suspend-evtchn, 0 or
+ *    1, likewise), returns the number of bad values, and logs exactly one
+ *    whole, printable "test-vm: cmdline: error: " line for each.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -148,6 +148,20 @@ static enum control_feature model_feature(const char *cmdline, const char *key, 
     return FEATURE_ON;
 }
 
+/* suspend-evtchn: "0" (also when absent) or "1"; anything else is bad and means 0. */
+static bool model_switch(const char *cmdline, const char *key, int *bad)
+{
+    const char *v;
+    size_t n;
+
+    if (!model_get(cmdline, key, &v, &n))
+        return false;
+    if (n == 1 && (v[0] == '0' || v[0] == '1'))
+        return v[0] == '1';
+    ++*bad;
+    return false;
+}
+
 static bool is_feature(enum control_feature f)
 {
     return f == FEATURE_ON || f == FEATURE_OFF || f == FEATURE_OMIT;
@@ -171,6 +185,8 @@ static void check_config(const char *cmdline)
           "feature-reboot as the model says");
     check(cfg.feature_suspend == model_feature(cmdline, "feature-suspend", &bad),
           "feature-suspend as the model says");
+    check(cfg.suspend_evtchn == model_switch(cmdline, "suspend-evtchn", &bad),
+          "suspend-evtchn as the model says");
     check(r == bad, "the return counts the bad values");
     check(error_lines == (unsigned int)bad, "one error line per bad value");
 }
