@@ -47,6 +47,15 @@ check names-output "expected each scenario's output.log in its own folder, saw $
     eval 'grep -qx ran "$out/a b/output.log" && grep -qx ran "$out/z-last/output.log"'
 check names-nothing-ran "expected no PWNED file, saw $(find "$work" "$repo" -name PWNED 2>/dev/null)" nothing_ran
 
+# A guest whose name has a space still gets its console log back.
+cat >"$s/console.sh" <<'SCENARIO'
+#!/bin/sh
+printf 'hello\n' >"$LAB_ROOT/var/log/xen/console/guest-g \$(x) h.log"
+SCENARIO
+lab_run --out "$work/console" "$s/console.sh"
+check guest-log-odd-name "expected console/guest-g___x__h.log holding hello, saw $(ls "$work/console/console" 2>&1 | tr '\n' ' ')" \
+    grep -qx hello "$work/console/console/guest-g___x__h.log"
+
 # The marker is the lock: an --out with glob characters must keep it.
 check out-glob-keeps-lock "expected $out/.lab-out to stay, saw it gone" test -f "$out/.lab-out"
 # A marked folder is emptied by the next run, marker and all kept.
