@@ -38,7 +38,13 @@ struct change {
 
 struct txn {
     uint32_t id;
-    struct node *root;  /* the transaction's own copy of the store */
+    /*
+     * The transaction's own copy of the store, made only when needed (copy
+     * on write): at its first change, or just before the store changes
+     * outside it.  NULL until then: it sees the store itself, which has not
+     * changed since it started.  Most transactions only read.
+     */
+    struct node *root;
     uint64_t start_gen; /* fx->generation when it started */
     struct change *changes, **changes_tail;
     struct txn *next;
@@ -341,7 +347,8 @@ static void txn_end(struct fake_xenstored *fx, struct txn *t)
     while (*link != t)
         link = &(*link)->next;
     *link = t->next;
-    node_free(t->root);
+    if (t->root)
+        node_free(t->root);
     while (t->changes) {
         struct change *c = t->changes;
         t->changes = c->next;
@@ -368,13 +375,43 @@ static void changed(struct fake_xenstored *fx, struct txn *t, const char *abs, b
     t->changes_tail = &c->next;
 }
 
+/* The store a transaction sees (t NULL: the store itself). */
+static struct node *view(struct fake_xenstored *fx, const struct txn *t)
+{
+    return t && t->root ? t->root : fx->root;
+}
+
+/* The store is about to change outside every open transaction: each keeps what it saw. */
+static void snapshot_open_txns(struct fake_xenstored *fx)
+{
+    for (struct txn *t = fx->txns; t; t = t->next) {
+        if (!t->root)
+            t->root = NULL; /* copied on write */
+    }
+}
+
+/* The store as t may change it: its own copy from now on; or the store itself. */
+static struct node *writable(struct fake_xenstored *fx, struct txn *t)
+{
+    if (!t) {
+        snapshot_open_txns(fx);
+        return fx->root;
+    }
+    if (!t->root)
+        t->root = node_clone(fx->root, NULL);
+    return t->root;
+}
+
 static int commit(struct fake_xenstored *fx, struct txn *t)
 {
     if (t->start_gen != fx->generation)
         return -XS_EAGAIN;
+    if (!t->root)
+        return 0; /* it only read */
+    snapshot_open_txns(fx);
     node_free(fx->root);
     fx->root = t->root;
-    t->root = node_new(NULL, "", 0); /* txn_end() frees this stand-in */
+    t->root = NULL;
     fx->generation++;
     for (struct change *c = t->changes; c; c = c->next)
         fire_watches(fx, c->abs, c->removed);
@@ -386,14 +423,14 @@ static int commit(struct fake_xenstored *fx, struct txn *t)
 static int store_write(struct fake_xenstored *fx, struct txn *t, const char *abs, const char *value,
                        size_t len)
 {
-    node_set(walk(t ? t->root : fx->root, abs, true), value, len);
+    node_set(walk(writable(fx, t), abs, true), value, len);
     changed(fx, t, abs, false);
     return 0;
 }
 
 static int store_rm(struct fake_xenstored *fx, struct txn *t, const char *abs)
 {
-    struct node *root = t ? t->root : fx->root;
+    struct node *root = view(fx, t);
     struct node *n = walk(root, abs, false);
     if (n == root)
         return -XS_EINVAL;
@@ -405,6 +442,8 @@ static int store_rm(struct fake_xenstored *fx, struct txn *t, const char *abs)
         free(parent);
         return parent_exists ? 0 : -XS_ENOENT;
     }
+    if (root != writable(fx, t)) /* t's own copy was made just now: find n in it */
+        n = walk(writable(fx, t), abs, false);
     node_unlink(n);
     node_free(n);
     changed(fx, t, abs, true);
@@ -468,8 +507,7 @@ static void handle_node_request(struct fake_xenstored *fx, const struct request 
     if (!abs)
         return reply_error(fx, r->hdr, "EINVAL");
 
-    struct node *root = r->txn ? r->txn->root : fx->root;
-    struct node *n = walk(root, abs, false);
+    struct node *n = walk(view(fx, r->txn), abs, false);
     bool modifies = r->hdr->type == XS_WRITE || r->hdr->type == XS_MKDIR || r->hdr->type == XS_RM;
     int err = 0;
 

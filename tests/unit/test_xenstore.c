@@ -319,6 +319,38 @@ static void toolstack_write_during_transaction_makes_commit_eagain(void **state)
     assert_int_equal(xenstore_write(&f->xs, tx, "data/x", "guest"), -XS_ENOENT);
 }
 
+/*
+ * A transaction sees the store as it was when it began, even when it has not
+ * written anything yet (the fake copies the store only on write, or when the
+ * store changes outside it), and reads its own writes.
+ */
+static void transaction_reads_the_store_as_it_began(void **state)
+{
+    struct fixture *f = *state;
+    xenstore_tx tx, other;
+    char buf[32];
+
+    fxs_write(f->fx, "control/shutdown", "poweroff");
+    assert_int_equal(xenstore_transaction_start(&f->xs, &tx), 0);
+    assert_int_equal(xenstore_transaction_start(&f->xs, &other), 0);
+    fxs_write(f->fx, "control/shutdown", "reboot"); /* outside both */
+    assert_int_equal(xenstore_read(&f->xs, tx, "control/shutdown", buf, sizeof(buf)), 8);
+    assert_string_equal(buf, "poweroff");
+    assert_int_equal(xenstore_write(&f->xs, other, "control/shutdown", ""), 0);
+    assert_int_equal(xenstore_read(&f->xs, other, "control/shutdown", buf, sizeof(buf)), 0);
+    assert_int_equal(xenstore_read(&f->xs, 0, "control/shutdown", buf, sizeof(buf)), 6);
+    assert_string_equal(buf, "reboot");
+    assert_int_equal(xenstore_transaction_end(&f->xs, tx, true), -XS_EAGAIN);
+    assert_int_equal(xenstore_transaction_end(&f->xs, other, true), -XS_EAGAIN);
+    assert_string_equal(fxs_read(f->fx, "control/shutdown"), "reboot");
+
+    /* A read-only transaction with nothing changed meanwhile commits. */
+    assert_int_equal(xenstore_transaction_start(&f->xs, &tx), 0);
+    assert_int_equal(xenstore_read(&f->xs, tx, "control/shutdown", buf, sizeof(buf)), 6);
+    assert_int_equal(xenstore_transaction_end(&f->xs, tx, true), 0);
+    assert_int_equal(fxs_transaction_count(f->fx), 0);
+}
+
 struct write_body {
     const char *path, *value;
     int calls;
@@ -463,6 +495,7 @@ int main(void)
         TEST(transaction_commit_publishes_its_writes),
         TEST(transaction_abort_drops_its_writes),
         TEST(toolstack_write_during_transaction_makes_commit_eagain),
+        TEST(transaction_reads_the_store_as_it_began),
         TEST(transaction_retry_commits_after_a_conflict),
         TEST(transaction_retry_gives_up_after_max_tries),
         TEST(transaction_body_can_abort_with_a_value_or_an_error),
