@@ -2,6 +2,7 @@
 #include "drivers/console.h"
 
 #include "lib/printk.h"
+#include "lib/string.h"
 
 void console_init(struct console *c, struct xencons_interface *ring,
                   const struct ring_transport *transport)
@@ -45,6 +46,26 @@ static bool wait_for_room(struct console *c)
     return true;
 }
 
+/* How many bytes of s[0..max) come before its first "\n" (max if none). */
+static size_t line_run(const char *s, size_t max)
+{
+    size_t k = 0;
+    while (k < max && s[k] != '\n')
+        k++;
+    return k;
+}
+
+/* Copy s[0..len) into the ring from index prod on: at most two pieces, as the ring wraps. */
+static void copy_in(struct xencons_interface *ring, XENCONS_RING_IDX prod, const char *s,
+                    size_t len)
+{
+    size_t at = MASK_XENCONS_IDX(prod, ring->out), first = sizeof(ring->out) - at;
+    if (first > len)
+        first = len;
+    memcpy(ring->out + at, s, first);
+    memcpy(ring->out, s + first, len - first);
+}
+
 /*
  * Copy as much of s as fits into the ring, each "\n" as "\r\n", and publish
  * it; returns the bytes of s taken.  A "\r" already sent for the "\n" at s[0]
@@ -57,16 +78,20 @@ static size_t put(struct console *c, const char *s, size_t len, XENCONS_RING_IDX
     size_t taken = 0;
 
     while (taken < len && n < space) {
-        char ch = s[taken];
-        if (ch == '\n' && !c->cr_sent) {
-            ring->out[MASK_XENCONS_IDX(prod + n++, ring->out)] = '\r';
-            c->cr_sent = true;
+        if (s[taken] == '\n') {
+            ring->out[MASK_XENCONS_IDX(prod + n++, ring->out)] = c->cr_sent ? '\n' : '\r';
+            if (c->cr_sent)
+                taken++;
+            c->cr_sent = !c->cr_sent;
+            c->mid_line = false;
             continue;
         }
-        ring->out[MASK_XENCONS_IDX(prod + n++, ring->out)] = ch;
-        c->cr_sent = false;
-        c->mid_line = ch != '\n';
-        taken++;
+        size_t room = space - n < len - taken ? space - n : len - taken;
+        size_t k = line_run(s + taken, room);
+        copy_in(ring, prod + n, s + taken, k);
+        taken += k;
+        n += (XENCONS_RING_IDX)k;
+        c->mid_line = true;
     }
     /* The bytes must be visible before the index that publishes them. */
     __atomic_store_n(&ring->out_prod, prod + n, __ATOMIC_RELEASE);
