@@ -27,6 +27,14 @@ long hypercall_xen_version(unsigned int cmd, void *arg);
 uint64_t arch_rdtsc(void);
 
 /*
+ * 64 random bits from the CPU's generator: RDSEED, else RDRAND, where CPUID
+ * says the CPU has it.  Returns the instruction's name ("rdseed", "rdrand"),
+ * or NULL when there is none or it kept failing (*out is then unchanged).
+ * The host build's is deterministic (tests/sim/sim_random.h).
+ */
+const char *arch_random64(uint64_t *out);
+
+/*
  * The kernel runs with interrupts off.  arch_idle() enables them and halts
  * until one arrives (atomically: no wake-up is lost between the check a caller
  * made and the halt), lets the event upcall run, and disables them again.

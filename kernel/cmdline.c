@@ -13,15 +13,17 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
+/* The value of key's nth word (counting from 0), or of the last one when nth < 0. */
+static int find_word(const char *cmdline, const char *key, int nth, char *val, size_t len)
 {
     size_t key_len = strlen(key);
     const char *found = NULL;
     size_t found_len = 0;
+    int seen = 0;
 
     if (!cmdline)
         return CMDLINE_NOT_FOUND;
-    for (const char *p = cmdline; *p;) {
+    for (const char *p = cmdline; *p && (nth < 0 || seen <= nth);) {
         while (is_space(*p))
             p++;
         if (!*p)
@@ -32,13 +34,12 @@ int cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
         size_t word_len = (size_t)(p - word);
         if (word_len < key_len || memcmp(word, key, key_len) != 0)
             continue;
-        if (word_len == key_len) {
-            found = word + key_len; /* a bare key: the value "" */
-            found_len = 0;
-        } else if (word[key_len] == '=') {
-            found = word + key_len + 1;
-            found_len = word_len - key_len - 1;
-        }
+        if (word_len != key_len && word[key_len] != '=')
+            continue;
+        if (nth >= 0 && seen++ != nth)
+            continue;
+        found = word + key_len + (word_len == key_len ? 0 : 1); /* a bare key: the value "" */
+        found_len = word_len == key_len ? 0 : word_len - key_len - 1;
     }
     if (!found)
         return CMDLINE_NOT_FOUND;
@@ -50,6 +51,16 @@ int cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
     memcpy(val, found, found_len);
     val[found_len] = '\0';
     return (int)found_len;
+}
+
+int cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
+{
+    return find_word(cmdline, key, -1, val, len);
+}
+
+int cmdline_get_nth(const char *cmdline, const char *key, unsigned int nth, char *val, size_t len)
+{
+    return find_word(cmdline, key, nth > 0x7fffffff ? 0x7fffffff : (int)nth, val, len);
 }
 
 /*
@@ -113,5 +124,6 @@ int cmdline_control_config(const char *cmdline, struct control_config *cfg)
     bad += parse_feature(cmdline, "feature-poweroff", &cfg->feature_poweroff);
     bad += parse_feature(cmdline, "feature-reboot", &cfg->feature_reboot);
     bad += parse_feature(cmdline, "feature-suspend", &cfg->feature_suspend);
+    bad += cmdline_agent_config(cmdline, cfg);
     return bad;
 }

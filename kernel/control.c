@@ -82,6 +82,9 @@ int control_start(struct control *c)
         first_err = n;
     }
 
+    boot_id_draw(&c->boot_id, c->power.now_ns(c->power.ctx));
+    log_info("boot-id", "%s (%s)", c->boot_id.hex, c->boot_id.source);
+
     status_publish_features(c);
     control_offer_suspend_channel(c);
     log_info("features", "poweroff=%s reboot=%s suspend=%s", feature_name(c->cfg.feature_poweroff),
@@ -92,6 +95,7 @@ int control_start(struct control *c)
         first_err = err;
 
     c->status.boots = previous_boots(c) + 1;
+    agent_publish(c);
     status_publish_all(c);
     printk("test-vm: %s (version %s)\n", control_watching(c) ? "ready" : "degraded",
            status_version());
@@ -134,6 +138,7 @@ void control_run_due(struct control *c)
         return;
     control_check_suspend_channel(c);
     control_delay_run_due(c);
+    agent_run_due(c);
     if (is_due(c, &c->watch_retry))
         control_watch_keys(c);
     if (is_due(c, &c->reread_retry)) {
@@ -161,5 +166,8 @@ uint64_t control_next_deadline(const struct control *c)
         next = c->reread_retry.at;
     if (c->delayed.step != CONTROL_STEP_NONE && c->delayed.due_ns < next)
         next = c->delayed.due_ns;
+    uint64_t periodic = agent_next_deadline(c);
+    if (periodic < next)
+        next = periodic;
     return c->hung ? CONTROL_NO_DEADLINE : next;
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "drivers/xenstore.h"
+#include "kernel/boot_id.h"
 #include "kernel/command.h"
 
 /* What the interpreter needs of the machine: the kernel's is kernel/power.c and the timer. */
@@ -61,11 +62,27 @@ enum control_feature {
     FEATURE_OMIT, /* write nothing */
 };
 
+#define CONTROL_IPS_MAX         8  /* ip= words used */
+#define CONTROL_IP_MAX          46 /* INET6_ADDRSTRLEN: the longest address text, with its NUL */
+#define CONTROL_AGENT_REFRESH_S 60 /* as xe-guest-utilities' xe-daemon (its -i default) */
+
+/* What the guest agent publishes (README.md, "Guest-agent keys"): see kernel/agent.c. */
+struct control_agent_config {
+    bool on;             /* publish them (command line agent=on, the default) */
+    uint32_t version[4]; /* attr/PVAddons/{Major,Minor,Micro,Build}Version */
+    char ips[CONTROL_IPS_MAX][CONTROL_IP_MAX]; /* ip= words, validated */
+    unsigned int nips;
+    uint64_t mem_total_kib; /* RAM in the memory map */
+    uint64_t mem_used_kib;  /* what the VM itself takes of it */
+};
+
 struct control_config {
     enum control_feature feature_poweroff;
     enum control_feature feature_reboot;
     enum control_feature feature_suspend;
     bool suspend_evtchn; /* offer the suspend event channel (device/suspend/event-channel) */
+    struct control_agent_config agent;
+    unsigned int heartbeat_s; /* heartbeat=N: every N s; 0: none */
 };
 
 /* The watch tokens; events with other tokens are not the interpreter's. */
@@ -139,6 +156,13 @@ struct control {
     char domid[48]; /* as read at boot or the last resume, shown quoted */
 
     struct control_delayed delayed;
+
+    /* The periodic work (kernel/agent.c), on the clock of struct control_power. */
+    uint64_t agent_due_ns;     /* the next meminfo refresh, while cfg.agent.on */
+    uint64_t heartbeat_due_ns; /* the next heartbeat, while cfg.heartbeat_s */
+    unsigned long heartbeats;
+
+    struct boot_id boot_id; /* drawn by control_start(), kept in RAM across suspends */
 
     /* The watches; "ready" only while xenstored has all three. */
     bool watching_shutdown, watching_testing, watching_sysrq;

@@ -44,6 +44,7 @@ static void resumed(struct control *c)
     status_publish_features(c);
     control_offer_suspend_channel(c);
     control_watches_lost(c);
+    agent_publish(c);
     status_publish_all(c);
 }
 

@@ -8,6 +8,7 @@
  *   control_sysrq.c     control/sysrq: magic SysRq keys (xl sysrq)
  *   control_delay.c     a command's delayed ack and action
  *   control_action.c    carrying out an action, and what a suspend leaves
+ *   agent.c             the guest-agent keys and the heartbeat (periodic work)
  */
 #ifndef KERNEL_CONTROL_INTERNAL_H
 #define KERNEL_CONTROL_INTERNAL_H
@@ -110,5 +111,17 @@ void control_retry_schedule(struct control *c, struct control_retry *r);
 /* The delay before try n (1, 2, ...): 100 ms doubling, at most CONTROL_RETRY_MAX_MS. */
 uint64_t control_retry_delay_ms(unsigned int try);
 #define CONTROL_RETRY_MAX_MS 10000
+
+/*
+ * The guest-agent keys (attr/PVAddons/, data/os_*, data/meminfo_*, attr/vif/,
+ * data/updated), unless agent=off, and the heartbeat keys: at boot and after
+ * a resume in a new domain.  The next refresh and heartbeat are scheduled
+ * from now.
+ */
+void agent_publish(struct control *c);
+/* The refresh (every CONTROL_AGENT_REFRESH_S) and the heartbeat, when due. */
+void agent_run_due(struct control *c);
+/* When the next of them is due, or CONTROL_NO_DEADLINE. */
+uint64_t agent_next_deadline(const struct control *c);
 
 #endif

@@ -19,6 +19,11 @@ static void put_path(struct control *c, const char *path, const char *value)
         log_error("xenstore", "writing %s failed (%s)", path, xenstore_error_name(err));
 }
 
+void status_write(struct control *c, const char *path, const char *value)
+{
+    put_path(c, path, value);
+}
+
 void status_put(struct control *c, const char *key, const char *value)
 {
     char path[64];
@@ -77,6 +82,7 @@ void status_publish_all(struct control *c)
     const struct control_status *s = &c->status;
 
     status_put(c, "version", status_version());
+    status_put(c, "boot-id", c->boot_id.hex);
     status_put_number(c, "boots", s->boots);
     status_put_number(c, "resumes", s->resumes);
     status_put_number(c, "commands", s->commands);

@@ -17,6 +17,9 @@
  */
 const char *status_version(void);
 
+/* Write path (relative to the home), logging a failure. */
+void status_write(struct control *c, const char *path, const char *value);
+
 /* Write data/test-vm/<key>. */
 void status_put(struct control *c, const char *key, const char *value);
 void status_put_number(struct control *c, const char *key, unsigned long n);

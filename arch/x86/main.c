@@ -22,6 +22,7 @@
 #include "version.h" /* generated: build/version.h */
 
 static struct devices devices;
+extern const char __image_start[], __image_end[]; /* linker.ld */
 static struct control control;
 
 static void print_banner(void)
@@ -61,6 +62,9 @@ void kernel_main(const struct hvm_start_info *si)
 
     struct control_config config;
     cmdline_control_config(cmdline, &config);
+    /* What the guest agent reports: the memory map's RAM, and this image in it (all it uses). */
+    config.agent.mem_total_kib = boot.ram_bytes / 1024;
+    config.agent.mem_used_kib = ((uint64_t)(__image_end - __image_start) + 4095) / 4096 * 4;
     struct control_power power = {
         .shutdown = power_shutdown,
         .now_ns = power_clock_ns,

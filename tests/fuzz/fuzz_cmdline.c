@@ -18,8 +18,13 @@
  *    CMDLINE_NOT_FOUND leaves the buffer untouched;
  *  - cmdline_control_config() sets every feature to a member of enum
  *    control_feature, the one the model expects (and suspend-evtchn, 0 or
- *    1, likewise), returns the number of bad values, and logs exactly one
- *    whole, printable "test-vm: cmdline: error: " line for each.
+ *    1, likewise), returns the number of bad
+ *    values, and logs exactly one whole, printable "test-vm: cmdline:
+ *    error: " line for each;
+ *  - the agent's words as the model says: agent=on|off, agent-version=A.B.C.D,
+ *    heartbeat=N (0 to 86400), and every ip= word kept exactly when libc's
+ *    inet_pton() takes it as IPv4 or IPv6 (the first CONTROL_IPS_MAX of them),
+ *    in order.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <arpa/inet.h>
 
 #include "kernel/cmdline.h"
 #include "lib/printk.h"
@@ -70,13 +77,15 @@ static bool is_space(char c)
  * cmdline (maximal runs of non-space characters).  False if no word is key
  * or starts with key followed by '='.
  */
-static bool model_get(const char *cmdline, const char *key, const char **value, size_t *len)
+static bool model_get_nth(const char *cmdline, const char *key, int nth, const char **value,
+                          size_t *len)
 {
     size_t key_len = strlen(key);
     bool found = false;
+    int seen = 0;
     size_t i = 0, n = strlen(cmdline);
 
-    while (i < n) {
+    while (i < n && (nth < 0 || !found)) {
         if (is_space(cmdline[i])) {
             i++;
             continue;
@@ -86,6 +95,10 @@ static bool model_get(const char *cmdline, const char *key, const char **value, 
             i++;
         const char *word = cmdline + start;
         size_t word_len = i - start;
+        bool match = memcmp(word, key, word_len < key_len ? word_len : key_len) == 0 &&
+                     word_len >= key_len && (word_len == key_len || word[key_len] == '=');
+        if (match && nth >= 0 && seen++ != nth)
+            continue;
         if (word_len == key_len && memcmp(word, key, key_len) == 0) {
             found = true;
             *value = word + word_len;
@@ -97,6 +110,97 @@ static bool model_get(const char *cmdline, const char *key, const char **value, 
         }
     }
     return found;
+}
+
+static bool model_get(const char *cmdline, const char *key, const char **value, size_t *len)
+{
+    return model_get_nth(cmdline, key, -1, value, len);
+}
+
+/* digits only, at least one, at most max: the whole of v[0..n). */
+static bool model_number(const char *v, size_t n, unsigned long long max)
+{
+    unsigned long long x = 0;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+        x = x * 10 + (unsigned long long)(v[i] - '0');
+        if (x > max)
+            return false;
+    }
+    return true;
+}
+
+static bool model_version(const char *v, size_t n, uint32_t out[4])
+{
+    size_t start = 0;
+    int part = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != '.')
+            continue;
+        if (part == 4 || !model_number(v + start, i - start, 0xffffffffu))
+            return false;
+        out[part++] = (uint32_t)strtoull(v + start, NULL, 10);
+        start = i + 1;
+    }
+    return part == 4;
+}
+
+static void check_agent(const char *cmdline, const struct control_config *cfg, int *bad)
+{
+    const char *v;
+    size_t n;
+    uint32_t version[4] = {8, 4, 0, 1}; /* CMDLINE_AGENT_VERSION */
+
+    bool on = true;
+    if (model_get(cmdline, "agent", &v, &n)) {
+        if (n == 3 && memcmp(v, "off", 3) == 0)
+            on = false;
+        else if (!(n == 2 && memcmp(v, "on", 2) == 0))
+            ++*bad;
+    }
+    check(cfg->agent.on == on, "agent= as the model says");
+
+    if (model_get(cmdline, "agent-version", &v, &n)) {
+        uint32_t given[4];
+        if (n < 64 && model_version(v, n, given))
+            memcpy(version, given, sizeof(given));
+        else
+            ++*bad;
+    }
+    check(memcmp(cfg->agent.version, version, sizeof(version)) == 0,
+          "agent-version= as the model says");
+
+    unsigned int heartbeat = 0;
+    if (model_get(cmdline, "heartbeat", &v, &n)) {
+        if (n < 16 && model_number(v, n, 86400))
+            heartbeat = (unsigned int)strtoul(v, NULL, 10);
+        else
+            ++*bad;
+    }
+    check(cfg->heartbeat_s == heartbeat, "heartbeat= as the model says");
+
+    unsigned int kept = 0;
+    for (int i = 0; model_get_nth(cmdline, "ip", i, &v, &n); i++) {
+        char text[64];
+        unsigned char addr[16];
+        bool ok = n > 0 && n < sizeof(text);
+        if (ok) {
+            memcpy(text, v, n);
+            text[n] = '\0';
+            ok = inet_pton(AF_INET, text, addr) == 1 || inet_pton(AF_INET6, text, addr) == 1;
+        }
+        if (!ok || kept == CONTROL_IPS_MAX) {
+            ++*bad;
+            continue;
+        }
+        check(kept < cfg->agent.nips && strcmp(cfg->agent.ips[kept], text) == 0,
+              "each ip= that inet_pton() takes is kept, in order");
+        kept++;
+    }
+    check(cfg->agent.nips == kept, "only the ip= words that inet_pton() takes are kept");
 }
 
 /* ---- the properties */
@@ -187,6 +291,7 @@ static void check_config(const char *cmdline)
           "feature-suspend as the model says");
     check(cfg.suspend_evtchn == model_switch(cmdline, "suspend-evtchn", &bad),
           "suspend-evtchn as the model says");
+    check_agent(cmdline, &cfg, &bad);
     check(r == bad, "the return counts the bad values");
     check(error_lines == (unsigned int)bad, "one error line per bad value");
 }
@@ -205,8 +310,14 @@ static char *copy_string(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static bool sink_added;
-    static const char *const kernel_keys[] = {"feature-poweroff", "feature-reboot",
-                                              "feature-suspend", "debug"};
+    static const char *const kernel_keys[] = {"feature-poweroff",
+                                              "feature-reboot",
+                                              "feature-suspend",
+                                              "debug",
+                                              "agent",
+                                              "agent-version",
+                                              "heartbeat",
+                                              "ip"};
 
     if (!sink_added) {
         check(printk_add_sink(sink, NULL) == 0, "a free printk sink");

@@ -24,6 +24,7 @@
 #include "sim/fake_xenstored.h"
 #include "sim/sim_xenstore.h"
 #include "sim/log_capture.h"
+#include "sim/sim_random.h"
 
 #define FIXTURE_DOMID 7
 #define RESUME_DOMID  12
@@ -62,6 +63,11 @@ struct fixture {
     /* With 0: the toolstack writes this to control/shutdown while the VM is suspended. */
     const char *request_during_suspend;
     int shutdown_result; /* what the other reasons return */
+    /*
+     * pump() does not sleep to a deadline this far away or further (0: any): with
+     * the agent's refresh or a heartbeat there is always one.  advance() moves on.
+     */
+    uint64_t pump_limit_ns;
 };
 
 static inline void copy_key(struct fixture *f, const char *path, char *out, size_t len)
@@ -96,6 +102,7 @@ static inline int record_shutdown(void *ctx, unsigned int reason)
         fxs_set_domid(f->fx, RESUME_DOMID);
         fxs_rm(f->fx, "data");
         fxs_rm(f->fx, "control");
+        fxs_rm(f->fx, "attr");
         if (f->request_during_suspend)
             fxs_write(f->fx, "control/shutdown", f->request_during_suspend);
         xenstore_resume(&f->xs, fxs_ring(f->fx), false);
@@ -167,6 +174,7 @@ static inline int fixture_setup(void **state)
     f->fx = sim_xenstore_client(FIXTURE_DOMID, &f->transport, &f->xs);
     f->suspend_result = 1;
     f->evtchn_port = 33;
+    sim_random_set(true, 1);
     log_capture_start();
     *state = f;
     return 0;
@@ -200,10 +208,32 @@ static inline void pump(struct fixture *f)
         if (until == CONTROL_NO_DEADLINE)
             return;
         uint64_t now = fxs_now_ns(f->fx);
+        if (f->pump_limit_ns && until >= now + f->pump_limit_ns)
+            return;
         if (until > now)
             fxs_advance_clock(f->fx, until - now);
     }
     fail_msg("the main loop never runs out of work");
+}
+
+/* Let ms pass on the VM's clock, running the main loop at every deadline on the way. */
+static inline void advance(struct fixture *f, uint64_t ms)
+{
+    uint64_t end = fxs_now_ns(f->fx) + ms * 1000000u;
+    for (int i = 0; i < 100000; i++) {
+        pump(f);
+        uint64_t now = fxs_now_ns(f->fx);
+        uint64_t next = control_next_deadline(&f->control);
+        if (next > end) {
+            if (end > now)
+                fxs_advance_clock(f->fx, end - now);
+            pump(f);
+            return;
+        }
+        if (next > now)
+            fxs_advance_clock(f->fx, next - now);
+    }
+    fail_msg("advance() never reaches its end");
 }
 
 static inline int start(struct fixture *f)

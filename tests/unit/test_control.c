@@ -34,11 +34,15 @@ static void test_boot_sequence(void **state)
     assert_int_equal(fxs_watch_count(f->fx), 3);
     assert_int_equal(f->ncalls, 0);
 
-    assert_string_equal(log_capture_text(),
-                        "test-vm: domid 7\n"
-                        "test-vm: features: poweroff=1 reboot=1 suspend=1\n"
-                        "test-vm: watching control/shutdown, control/testing and control/sysrq\n"
-                        "test-vm: ready (version " TEST_VM_VERSION ")\n");
+    char boot_id_line[80];
+    snprintf(boot_id_line, sizeof(boot_id_line), "test-vm: boot-id: %s (rdrand)\n",
+             fxs_read(f->fx, "data/test-vm/boot-id"));
+    char expected[512];
+    snprintf(expected, sizeof(expected), "test-vm: domid 7\n%s%s", boot_id_line,
+             "test-vm: features: poweroff=1 reboot=1 suspend=1\n"
+             "test-vm: watching control/shutdown, control/testing and control/sysrq\n"
+             "test-vm: ready (version " TEST_VM_VERSION ")\n");
+    assert_string_equal(log_capture_text(), expected);
 }
 
 /*
