@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# tools/install.sh: put xen-test-vm on a XenServer (or XCP-ng) host or pool,
+# from the tester's machine, over root ssh.  See README.md, "XenServer".
+#
+#   tools/install.sh [options] HOST [KERNEL]
+#
+# HOST is the pool master or a lone host ([user@]address; user root by
+# default).  KERNEL defaults to build/test-vm.xen.gz (or, from a release
+# tarball, the xen-test-vm-*.xen.gz beside this script).
+#
+#   --name NAME      the VM's name-label (default "xen-test-vm VERSION")
+#   --memory MiB     all four memory limits (default 16, see README)
+#   --cmdline TEXT   the kernel command line (PV-args), e.g. "feature-suspend=0"
+#   --start          start the VM, wait until it is ready, print "domid N"
+#   --template       make a template instead of a VM
+#   --replace        remove any VM or template of that name first
+#   --hosts A,B,...  copy the kernel to these hosts, not those xe host-list gives
+#   --dry-run        print every command, one per line as "HOST: command",
+#                    and run nothing (no ssh at all)
+#   -h, --help
+#
+# It copies the kernel to /var/lib/xcp/guest/xen-test-vm-VERSION.xen.gz and
+# test-vm-ctl to /var/lib/xcp/guest/test-vm-ctl (linked from
+# /usr/local/bin) on every host of the pool, creates the VM with xe, and
+# prints its UUID alone on the last line of stdout.  Exit status: 0 done,
+# 1 failed (with a message on stderr), 2 usage.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prog=install.sh
+guest_dir=/var/lib/xcp/guest
+
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+say() { printf '%s: %s\n' "$prog" "$*" >&2; }
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; }
+usage_error() { printf '%s: %s\nTry %s --help.\n' "$prog" "$*" "$prog" >&2; exit 2; }
+
+name='' memory=16 cmdline='' start=0 template=0 replace=0 dry_run=0 hosts=''
+args=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --name | --memory | --cmdline | --hosts)
+        [ $# -ge 2 ] || usage_error "$1 needs a value"
+        case $1 in
+        --name) name=$2 ;; --memory) memory=$2 ;; --cmdline) cmdline=$2 ;; --hosts) hosts=$2 ;;
+        esac
+        shift ;;
+    --name=*) name=${1#*=} ;;
+    --memory=*) memory=${1#*=} ;;
+    --cmdline=*) cmdline=${1#*=} ;;
+    --hosts=*) hosts=${1#*=} ;;
+    --start) start=1 ;;
+    --template) template=1 ;;
+    --replace) replace=1 ;;
+    --dry-run) dry_run=1 ;;
+    -h | --help) usage ;;
+    --) shift; args+=("$@"); break ;;
+    -*) usage_error "unknown option $1" ;;
+    *) args+=("$1") ;;
+    esac
+    shift
+done
+if [ ${#args[@]} -lt 1 ] || [ ${#args[@]} -gt 2 ]; then
+    usage_error "give HOST and, optionally, KERNEL"
+fi
+host=${args[0]}
+[ -n "$host" ] || usage_error "HOST is empty"
+case $memory in '' | *[!0-9]* | 0*) usage_error "--memory takes a whole number of MiB, not \"$memory\"" ;; esac
+[ "$start" = 0 ] || [ "$template" = 0 ] || usage_error "--start and --template exclude each other"
+
+if [ ${#args[@]} -ge 2 ]; then
+    kernel=${args[1]}
+elif [ -f "$here/../build/test-vm.xen.gz" ]; then
+    kernel=$here/../build/test-vm.xen.gz
+else
+    kernel=$(find "$here" -maxdepth 1 -name 'xen-test-vm-*.xen.gz' | sort | tail -n 1)
+    kernel=${kernel:-build/test-vm.xen.gz}
+fi
+[ -f "$kernel" ] || die "no kernel at $kernel (build it with make, or give KERNEL)"
+ctl=$here/test-vm-ctl
+[ -f "$ctl" ] || die "no test-vm-ctl beside $0"
+
+# The version the kernel carries ("0.1.0-abc1234"): its file name on the host.
+if [ "$(head -c 2 "$kernel" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+    version=$(gzip -dc "$kernel" | LC_ALL=C grep -aoE '[0-9]+\.[0-9]+\.[0-9]+-[0-9a-z]+(-dirty)?' | head -n 1) || true
+    ext=.xen.gz
+else
+    version=$(LC_ALL=C grep -aoE '[0-9]+\.[0-9]+\.[0-9]+-[0-9a-z]+(-dirty)?' "$kernel" | head -n 1) || true
+    ext=.xen
+fi
+[ -n "$version" ] || die "$kernel does not look like xen-test-vm (no version string in it)"
+name=${name:-xen-test-vm $version}
+remote_kernel=$guest_dir/xen-test-vm-$version$ext
+bytes=$((memory * 1024 * 1024))
+
+case $host in *@*) user=${host%%@*}; host=${host#*@} ;; *) user=root ;; esac
+ssh_opts=(-o BatchMode=yes -o ConnectTimeout=15)
+
+# quote WORD...: the words as one shell command line, quoted where needed.
+quote() {
+    local w out=
+    for w in "$@"; do
+        case $w in
+        '' | *[!A-Za-z0-9_./:=,@%+-]*) w="'${w//\'/\'\\\'\'}'" ;;
+        esac
+        out+=${out:+ }$w
+    done
+    printf '%s' "$out"
+}
+# on HOST COMMAND...: run it on HOST over ssh (or print it); stdout is its own.
+on() {
+    local h=$1
+    shift
+    if [ "$dry_run" = 1 ]; then
+        printf '%s: %s\n' "$h" "$(quote "$@")"
+        return 0
+    fi
+    # shellcheck disable=SC2029 # quoted here on purpose, for the remote shell
+    ssh "${ssh_opts[@]}" "$user@$h" "$(quote "$@")"
+}
+# xe_on HOST ARGS...: xe there; its error, if any, ends the install.
+xe_out=
+xe_on() {
+    local h=$1 err
+    shift
+    if [ "$dry_run" = 1 ]; then
+        on "$h" xe "$@"
+        xe_out="<$1-result>"
+        return 0
+    fi
+    err=$(mktemp)
+    if ! xe_out=$(on "$h" xe "$@" 2>"$err"); then
+        local msg
+        msg=$(tr '\n' ' ' <"$err")
+        rm -f "$err"
+        undo
+        die "xe $1 failed on $h: ${msg:-no message}"
+    fi
+    rm -f "$err"
+}
+copy() { # HOST LOCAL REMOTE
+    if [ "$dry_run" = 1 ]; then
+        printf '%s: %s\n' "$1" "$(quote scp "$2" "$user@$1:$3")"
+        return 0
+    fi
+    scp -q "${ssh_opts[@]}" "$2" "$user@$1:$3" || die "copying $2 to $1:$3 failed"
+}
+# A VM made by this run that a later failure should not leave behind.
+made=
+undo() {
+    [ -n "$made" ] || return 0
+    say "removing the half-made VM $made"
+    on "$host" xe vm-destroy "uuid=$made" >/dev/null 2>&1 || say "could not remove $made: remove it by hand"
+    made=
+}
+
+# ---- 1. HOST answers and is a XenServer host.
+if [ "$dry_run" = 0 ]; then
+    err=$(mktemp)
+    trap 'rm -f "$err"' EXIT
+    set +e
+    on "$host" command -v xe >/dev/null 2>"$err"
+    rc=$?
+    set -e
+    case $rc in
+    0) ;;
+    255) die "cannot reach $user@$host over ssh (root access with a key is needed): $(tail -n 1 "$err")" ;;
+    *) die "$host has no xe: it is not a XenServer or XCP-ng host (or xe is not on root's PATH)" ;;
+    esac
+fi
+
+# ---- 2. Every host of the pool: a PVH kernel is read from the dom0 of the
+# host that starts the VM.
+if [ -n "$hosts" ]; then
+    IFS=, read -r -a pool <<<"$hosts"
+else
+    xe_on "$host" host-list params=address --minimal
+    if [ "$dry_run" = 1 ]; then
+        pool=("$host")
+        say "dry run: the pool's hosts are not asked for; showing the copy to $host only (--hosts names them)"
+    else
+        IFS=, read -r -a pool <<<"$xe_out"
+        [ ${#pool[@]} -gt 0 ] || die "xe host-list on $host listed no host"
+    fi
+fi
+for h in "${pool[@]}"; do
+    [ -n "$h" ] || continue
+    on "$h" mkdir -p "$guest_dir" || die "cannot reach $user@$h over ssh to copy the kernel there"
+    copy "$h" "$kernel" "$remote_kernel"
+    copy "$h" "$ctl" "$guest_dir/test-vm-ctl"
+    on "$h" chmod 755 "$guest_dir/test-vm-ctl" || die "chmod on $h failed"
+    on "$h" ln -sf "$guest_dir/test-vm-ctl" /usr/local/bin/test-vm-ctl || die "ln on $h failed"
+done
+
+# ---- 3. The name: free, or freed with --replace.
+in_use=()
+for kind in vm template; do
+    xe_on "$host" "$kind-list" "name-label=$name" params=uuid --minimal
+    [ "$dry_run" = 1 ] && continue
+    IFS=, read -r -a found <<<"$xe_out"
+    for u in "${found[@]}"; do [ -z "$u" ] || in_use+=("$kind:$u"); done
+done
+for k in "${in_use[@]}"; do
+    u=${k#*:}
+    [ "$replace" = 1 ] || die "a ${k%%:*} named \"$name\" already exists on $host (uuid $u): pass --replace to remove it, or choose --name"
+    say "removing the ${k%%:*} $u named \"$name\" (--replace)"
+    if [ "${k%%:*}" = vm ]; then
+        xe_on "$host" vm-param-get "uuid=$u" param-name=power-state
+        [ "$xe_out" = halted ] || xe_on "$host" vm-shutdown "uuid=$u" force=true
+    else
+        xe_on "$host" template-param-set "uuid=$u" is-a-template=false
+    fi
+    xe_on "$host" vm-uninstall "uuid=$u" force=true
+done
+
+# ---- 4. The VM.  Memory: the same figure for all four limits, in bytes, in
+# the order xapi requires them (static-min <= dynamic-min <= dynamic-max <=
+# static-max); ballooning has nothing to do here.
+xe_on "$host" vm-create "name-label=$name"
+uuid=$xe_out
+[ "$dry_run" = 1 ] && uuid="<vm-uuid>"
+case $uuid in *[!0-9a-f-]* | '') [ "$dry_run" = 1 ] || die "xe vm-create on $host printed \"$uuid\", not a UUID" ;; esac
+made=$uuid
+[ "$dry_run" = 1 ] && made=
+xe_on "$host" vm-param-set "uuid=$uuid" \
+    "name-description=xen-test-vm $version, a PVH test guest (tools/install.sh)" \
+    domain-type=pvh "PV-kernel=$remote_kernel" "PV-args=$cmdline" HVM-boot-policy= \
+    VCPUs-max=1 VCPUs-at-startup=1 \
+    actions-after-shutdown=destroy actions-after-reboot=restart actions-after-crash=restart
+xe_on "$host" vm-memory-limits-set "uuid=$uuid" \
+    "static-min=$bytes" "dynamic-min=$bytes" "dynamic-max=$bytes" "static-max=$bytes"
+if [ "$template" = 1 ]; then
+    xe_on "$host" vm-param-set "uuid=$uuid" is-a-template=true
+fi
+made=
+
+# ---- 5. --start: start it, find its domain and host, wait until it is ready.
+if [ "$start" = 1 ]; then
+    xe_on "$host" vm-start "uuid=$uuid"
+    xe_on "$host" vm-param-get "uuid=$uuid" param-name=dom-id
+    domid=$xe_out
+    xe_on "$host" vm-param-get "uuid=$uuid" param-name=resident-on
+    [ "$dry_run" = 0 ] || { domid="<dom-id>"; xe_out="<resident-on>"; }
+    xe_on "$host" host-param-get "uuid=$xe_out" param-name=address
+    resident=$xe_out
+    [ "$dry_run" = 0 ] || resident=$host
+    if ! ready=$(on "$resident" "$guest_dir/test-vm-ctl" --timeout 60 wait-ready "$domid"); then
+        die "the VM started (uuid $uuid, domid $domid on $resident) but did not become ready within 60 s: see its console (xl console $domid there)"
+    fi
+    [ "$dry_run" = 0 ] || printf '%s\n' "$ready"
+    echo "domid $domid"
+fi
+if [ "$dry_run" = 0 ]; then
+    say "installed \"$name\" ($remote_kernel, ${memory} MiB) on $host"
+fi
+echo "$uuid"
