@@ -9,6 +9,7 @@
 #                     (LAB_XEN=4.20: the Debian 13 lab; default 4.17)
 #   make bench        benchmarks that print figures
 #   make format       clang-format every source file (make format-check: only check)
+#   make dist         build/dist/xen-test-vm-VERSION.tar.gz (tools/dist)
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # The short commit, "-dirty" if tracked files differ from it, or "nogit"
@@ -58,6 +59,7 @@ KERNEL_SRCS   := $(wildcard $(addsuffix /*.S,$(KERNEL_ONLY_DIRS)) $(addsuffix /*
 KERNEL_OBJS   := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
 .PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench format format-check clean size
+#   make dist         build/dist/xen-test-vm-VERSION.tar.gz (tools/dist)
 all: kernel
 kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz
 
@@ -143,6 +145,9 @@ unit-build: $(UNIT_BINS)
 lab: deps
 	@$(MAKE) --no-print-directory kernel
 	@tools/lab/run --interactive --xen "$(if $(filter-out all,$(LAB_XEN)),$(LAB_XEN),4.17)"
+
+dist: kernel
+	@tools/dist
 
 bench: kernel
 	@tests/bench/run
