@@ -6,7 +6,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# shellcheck source=tests/tools/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$here/lib.sh"
 
 head=$(git -C "$repo" rev-parse HEAD)
@@ -21,7 +21,7 @@ build() { # DIR: make dist there; its log in DIR.log
 
 t_reproducible() {
     local a=$t_dir/a b=$t_dir/build-two-with-a-longer-path
-    clone "$a" && clone "$b" || { bad "expected to clone $repo"; return; }
+    if ! clone "$a" || ! clone "$b"; then bad "expected to clone $repo"; return; fi
     build "$a" || return
     sleep 1
     (umask 077 && build "$b") || return
@@ -46,7 +46,7 @@ t_reproducible() {
         [ "$(date -u -d "$d" +%s 2>/dev/null || date -d "$d" +%s)" = "$when" ] || { echo "mtime $d"; }
     done | grep -q mtime && bad "expected every file's time to be the commit's ($when)"
     # The release install.sh finds the kernel beside it.
-    PATH=/nonexistent:$PATH t_run "$t_dir/x/$n/install.sh" --dry-run xs1.test
+    t_run "$t_dir/x/$n/install.sh" --dry-run xs1.test
     expect_rc 0
     expect_out_has "/var/lib/xcp/guest/xen-test-vm-$fileversion-$rev"
 }
@@ -59,7 +59,7 @@ t_tag_version() {
     [ -f "$c/build/dist/xen-test-vm-$fileversion.tar.gz" ] || bad "expected build/dist/xen-test-vm-$fileversion.tar.gz from tag v$fileversion, saw: $(ls "$c/build/dist")"
     git -C "$c" tag -d "v$fileversion" >/dev/null
     git -C "$c" tag v99.0.0
-    (cd "$c" && t_run make -s dist)
+    t_run make -s -C "$c" dist
     expect_rc 2
     expect_err_has "HEAD is tagged v99.0.0 but VERSION says $fileversion"
 }

@@ -5,7 +5,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# shellcheck source=tests/tools/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$here/lib.sh"
 ctl=$repo/tools/test-vm-ctl
 read -r -a shells <<<"${CTL_SHELLS:-busybox_sh dash bash}"
