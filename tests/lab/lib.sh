@@ -45,11 +45,12 @@
 #                          set $_p to it, for use without a subshell)
 # The test VM's control protocol (README.md, "The protocol"):
 #   vm_request NAME VALUE  write VALUE into control/shutdown, as a toolstack does
+#                          (test-vm-ctl request: logs how it was acked)
 #   vm_testing_key NAME    print the path of control/testing (and set $_p), made
 #                          first, empty and owned by the guest, if missing: a key
 #                          dom0 makes is read-only for the guest, which then
 #                          cannot ack (EACCES).  expect_accepted/rejected do this.
-#   expect_accepted NAME JSON [timeout_s]   write JSON into control/testing and
+#   expect_accepted NAME JSON [timeout_s]   test-vm-ctl send: write JSON into control/testing and
 #                          wait until data/test-vm/commands goes up by one (fails
 #                          with last-error if errors goes up instead)
 #   expect_rejected NAME JSON REASON [timeout_s]   the same, but errors must go up
@@ -137,6 +138,9 @@ vm_create() {
         fail "expected xl create $_name to succeed, saw: $(grep -m1 -i error "$_name.xl-create.log" || tail -n 1 "$_name.xl-create.log")"
     fi
     log "created $_name (domid $(vm_domid "$_name")) in $(($(lab_now_ms) - _t)) ms"
+    # control/testing, writable by the guest from the start (xl makes control/
+    # read-only for it), so that plain xenstore-write commands work as on XenServer.
+    lab_testing_key "$_name"
 }
 
 vm_domid() { xl domid "$1" 2>/dev/null; }
@@ -265,10 +269,12 @@ lab_expect_console() {
 expect_console() { lab_expect_console -F "$@"; }
 expect_console_re() { lab_expect_console -E "$@"; }
 
+# Through test-vm-ctl (on dom0's PATH): it writes the request and says how it
+# was acked; the scenario checks the outcome, so its exit status is only logged.
 vm_request() {
     lab_key_path "$1" control/shutdown
-    xenstore-write "$_p" "$2" || fail "expected to write $_p, saw xenstore-write fail"
-    log "$1: control/shutdown <- \"$2\""
+    _ack=$(test-vm-ctl --timeout 5 request -- "$_d" "$2" 2>&1)
+    log "$1: control/shutdown <- \"$2\": $_ack (test-vm-ctl status $?)"
 }
 
 # Internal: sets _p to control/testing, made first if missing.  A node dom0
@@ -304,27 +310,20 @@ lab_counter() {
     echo "${_c:-0}"
 }
 
-# Internal: lab_command NAME JSON TIMEOUT: write the command, wait for its
-# verdict; sets _verdict (accepted, rejected or none), _err and _cmd (JSON cut
-# to 100 bytes, for messages).
+# Internal: lab_command NAME JSON TIMEOUT: `test-vm-ctl send` writes the
+# command and waits for its verdict; sets _verdict (accepted, rejected or
+# none), _err and _cmd (JSON cut to 100 bytes, for messages).
 lab_command() {
-    _cmds=$(lab_counter "$1" commands)
-    _errs=$(lab_counter "$1" errors)
-    lab_testing_key "$1"
-    xenstore-write "$_p" "$2" || fail "expected to write $_p, saw xenstore-write fail"
-    _end=$(lab_deadline "$3")
+    lab_key_path "$1" control/testing
     _cmd=$(printf '%.100s' "$2")
     [ "$_cmd" = "$2" ] || _cmd="$_cmd..."
-    _verdict=none
-    while lab_before "$_end"; do
-        if [ "$(lab_counter "$1" commands)" -gt "$_cmds" ]; then
-            _verdict=accepted
-        elif [ "$(lab_counter "$1" errors)" -gt "$_errs" ]; then
-            _verdict=rejected
-        fi
-        [ "$_verdict" = none ] || break
-        usleep 50000
-    done
+    _out=$(test-vm-ctl --timeout "${3:-$LAB_WAIT}" send -- "$_d" "$2" 2>&1)
+    case $? in
+    0) _verdict=accepted ;;
+    1) _verdict=rejected ;;
+    3) _verdict=none ;;
+    *) fail "expected test-vm-ctl send to give a verdict, saw: $_out" ;;
+    esac
     _err=$(vm_read_key "$1" data/test-vm/last-error)
 }
 

@@ -1,0 +1,78 @@
+#!/bin/sh
+# tools/test-vm-ctl against the real VM under xl: every subcommand and every
+# exit status (0 accepted/ready/acked, 1 rejected, 2 usage, 3 timed out, 4 no
+# such domain or not a test VM); and the README's plain xenstore-write works,
+# since the lab makes control/testing writable by the guest.
+# shellcheck source=SCRIPTDIR/../lib.sh
+. /lab/lib.sh
+
+# ctl STATUS ARGS...: run test-vm-ctl, expect that exit status; output in $_o.
+ctl() {
+    _want=$1
+    shift
+    _o=$(test-vm-ctl "$@" 2>&1)
+    _rc=$?
+    [ "$_rc" = "$_want" ] || fail "expected test-vm-ctl $* to exit $_want, saw $_rc: $_o"
+    log "test-vm-ctl $* -> $_rc: $_o"
+}
+has() {
+    case $_o in *"$1"*) ;; *) fail "expected test-vm-ctl to say \"$1\", saw \"$_o\"" ;; esac
+}
+
+vm_create vm
+d=$(vm_domid vm)
+ctl 0 wait-ready vm
+[ "$_o" = "$d" ] || fail "expected wait-ready to print the domid $d, saw \"$_o\""
+ctl 0 status vm
+has "state: ready"
+ctl 0 status "$d" --json
+has '"state":"ready"'
+has '"commands":0'
+
+ctl 0 now vm ignore
+has 'accepted {"when":"now","ack":"ok","action":"ignore"}'
+ctl 1 now vm explode
+has 'rejected: control/testing: error: field "action" must be'
+ctl 1 now vm ignore extra=3
+has 'unknown field "extra"'
+ctl 1 send vm 'not json'
+has 'not valid JSON'
+
+ctl 0 onshutdown vm ignore --ack none
+expect_key vm data/test-vm/pending '{"when":"onshutdown","ack":"none","action":"ignore"}'
+ctl 3 --timeout 5 request vm poweroff
+has "left it unacked"
+expect_key vm control/shutdown poweroff
+ctl 0 onshutdown vm ignore --ack marker
+ctl 0 request vm reboot
+has 'acked with "marker"'
+ctl 0 onshutdown vm crash
+ctl 0 cancel vm
+expect_key vm data/test-vm/pending ""
+ctl 1 request vm s3
+has 'unknown request "s3"'
+
+# The VM paused: it never takes the command.
+xl pause vm
+ctl 3 --timeout 2 now vm ignore
+has "never took the command"
+xl unpause vm
+vm_wait_key vm control/testing ""
+
+ctl 2 frob vm
+ctl 2 now vm
+ctl 4 status nosuch
+ctl 4 now 0 ignore
+has "not a test VM"
+
+# The README's one-liner, no chmod needed here.
+n=$(vm_read_key vm data/test-vm/commands)
+xenstore-write "/local/domain/$d/control/testing" '{"when":"now","action":"ignore"}'
+vm_wait_key vm data/test-vm/commands $((n + 1))
+if grep -q EACCES "$(console_log vm)"; then fail "expected no EACCES on the console, saw one"; fi
+
+ctl 0 request vm poweroff
+has 'acked (wrote "")'
+vm_wait_shutdown vm
+expect_reason vm poweroff
+pass
