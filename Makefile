@@ -58,8 +58,7 @@ KERNEL_SRCS   := $(wildcard $(addsuffix /*.S,$(KERNEL_ONLY_DIRS)) $(addsuffix /*
                  $(PORTABLE_SRCS)
 KERNEL_OBJS   := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench format format-check clean size
-#   make dist         build/dist/xen-test-vm-VERSION.tar.gz (tools/dist)
+.PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench format format-check clean size dist
 all: kernel
 kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz
 
