@@ -242,6 +242,8 @@ t_request() {
     t_run ctl_in "$sh" request 5 'hostile\x41"'; expect_rc 0
     expect_out "acked with \"mark \"er\"\" (an ack for libxl's suspend only)"
     expect_eq "value written" 'hostile\x41"' "$(last_write /local/domain/5/control/shutdown)"
+    echo vanish >"$FAKE_XS/vm-mode"
+    t_run ctl_in "$sh" request 5 poweroff; expect_rc 3; expect_err_has "domain 5 went away before an ack was seen"
 }
 
 t_status() {
