@@ -38,6 +38,18 @@ has 'unknown field "extra"'
 ctl 1 send vm 'not json'
 has 'not valid JSON'
 
+# More fields through FIELD=VALUE: a number stays a number, FIELD:=JSON goes
+# in as written, "007" is a string (which times refuses).
+ctl 0 onshutdown vm ignore --ack none times=2 'on:=["suspend"]'
+has 'accepted {"when":"onshutdown","ack":"none","action":"ignore","times":2,"on":["suspend"]}'
+ctl 1 onshutdown vm ignore times=007
+has 'field "times" must be a number or "always"'
+ctl 0 cancel vm
+# A delayed ack (state acking meanwhile): request waits for it.
+ctl 0 onshutdown vm ignore ack_delay_ms=1500
+ctl 0 request vm poweroff
+has 'acked (wrote "")'
+
 ctl 0 onshutdown vm ignore --ack none
 expect_key vm data/test-vm/pending '{"when":"onshutdown","ack":"none","action":"ignore"}'
 ctl 3 --timeout 5 request vm poweroff
