@@ -43,7 +43,7 @@ has 'not valid JSON'
 ctl 0 onshutdown vm ignore --ack none times=2 'on:=["suspend"]'
 has 'accepted {"when":"onshutdown","ack":"none","action":"ignore","times":2,"on":["suspend"]}'
 ctl 1 onshutdown vm ignore times=007
-has 'field "times" must be a number or "always"'
+has 'field "times" must be a whole number from 1 to 1000000 or "always", not "007"'
 ctl 0 cancel vm
 # A delayed ack (state acking meanwhile): request waits for it.
 ctl 0 onshutdown vm ignore ack_delay_ms=1500
