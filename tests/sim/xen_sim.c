@@ -13,7 +13,6 @@
 
 #include "arch/arch.h"
 #include "drivers/events.h"
-#include "sim/text_buf.h"
 
 /* The sanitizers' runtime, when linked in: prints the current stack. */
 extern void __sanitizer_print_stack_trace(void) __attribute__((weak));
@@ -25,7 +24,6 @@ extern void __sanitizer_print_stack_trace(void) __attribute__((weak));
 #define MAX_PAGES            64 /* ring pages over every generation since the reset */
 #define MAX_CALL_NR          64 /* hypercall numbers and commands counted */
 #define MAX_UPCALLS_PER_IDLE 16
-#define DEBUG_MAX            (1u << 20)
 
 #define DEFAULT_MUL     0xcccccccdu /* 0.8 * 2^32: with shift -1, 0.4 ns a tick (2.5 GHz) */
 #define DEFAULT_SHIFT   (-1)
@@ -98,7 +96,6 @@ static struct {
     char hang_message[160];
     bool lose_sti_shadow;
 
-    struct text_buf debug;
 
     jmp_buf *panic_env;
     char panic_message[512];
@@ -380,7 +377,6 @@ static void new_domain_state(void)
 void xen_sim_reset(void)
 {
     free_pages();
-    text_buf_free(&sim.debug);
     memset(&sim, 0, sizeof(sim));
     sim.domid = 1;
     sim.next_port = 1;
@@ -903,33 +899,7 @@ unsigned long xen_sim_upcalls(void)
     return sim.upcalls;
 }
 
-/* ---- the debug port and panic ---- */
-
-void arch_debug_write(const char *s, size_t len)
-{
-    static int verbose = -1;
-    if (verbose < 0)
-        verbose = getenv("XEN_SIM_VERBOSE") != NULL;
-    if (verbose)
-        fwrite(s, 1, len, stderr);
-
-    /* The bytes and their NUL must fit in DEBUG_MAX. */
-    if (len >= DEBUG_MAX - sim.debug.len) {
-        fprintf(stderr, "xen_sim: more than %u bytes on the debug port\n", DEBUG_MAX);
-        abort();
-    }
-    text_buf_append(&sim.debug, s, len);
-}
-
-const char *xen_sim_debug_text(void)
-{
-    return text_buf_text(&sim.debug);
-}
-
-void xen_sim_debug_clear(void)
-{
-    text_buf_clear(&sim.debug);
-}
+/* ---- panic ---- */
 
 void xen_sim_catch_panic(jmp_buf *env)
 {

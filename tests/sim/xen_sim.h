@@ -33,9 +33,8 @@
  * (EVTCHNOP_send), and should notify the guest with xen_sim_raise().  They
  * must look the ring and port up (xen_sim_console_ring(), ...) each time
  * they run: both change when the domain resumes in a new domain.
- *
- * Set XEN_SIM_VERBOSE=1 in the environment to echo the guest's debug-port
- * output (arch_debug_write) to stderr.
+ * (The kernel's port-0xe9 console is kernel-only; host tests capture the log
+ * with sim/log_capture instead.)
  */
 #ifndef SIM_XEN_SIM_H
 #define SIM_XEN_SIM_H
@@ -214,9 +213,6 @@ unsigned long xen_sim_triple_faults(void);
 
 /* ---- The debug port and panic --------------------------------------------------- */
 
-/* Everything arch_debug_write() received since the last reset, NUL-terminated. */
-const char *xen_sim_debug_text(void);
-void xen_sim_debug_clear(void);
 
 /*
  * panic() prints to stderr and abort()s, unless a test asked to catch it:
