@@ -96,7 +96,6 @@ static struct {
     char hang_message[160];
     bool lose_sti_shadow;
 
-
     jmp_buf *panic_env;
     char panic_message[512];
 } sim;

@@ -213,7 +213,6 @@ unsigned long xen_sim_triple_faults(void);
 
 /* ---- The debug port and panic --------------------------------------------------- */
 
-
 /*
  * panic() prints to stderr and abort()s, unless a test asked to catch it:
  * then it keeps the message and longjmp()s to *env (with value 1).  NULL
