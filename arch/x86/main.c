@@ -14,7 +14,7 @@
 #include "kernel/devices.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"
-#include "lib/log.h"
+#include "kernel/watchdog.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
@@ -24,6 +24,7 @@
 static struct devices devices;
 extern const char __image_start[], __image_end[]; /* linker.ld */
 static struct control control;
+static struct watchdog watchdog;
 
 static void print_banner(void)
 {
@@ -76,12 +77,17 @@ void kernel_main(const struct hvm_start_info *si)
         .suspend_notified = power_suspend_notified,
         .ctx = &devices,
     };
+    /* Armed before xenstore is used: a VM that hangs from here on is shut down. */
+    watchdog_start(&watchdog, watchdog_cmdline(cmdline), time_now_ns());
     control_init(&control, &devices.xenstore, &power, &config);
     control_start(&control);
 
     for (;;) {
         uint64_t until = loop_step(&control, &devices.xenstore);
+        /* The wait ends by the next pet too: the earlier of the two deadlines. */
+        uint64_t wake = watchdog_tick(&watchdog, time_now_ns(),
+                                      until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
         if (until != LOOP_AGAIN)
-            wait_for_event_until(until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
+            wait_for_event_until(wake);
     }
 }

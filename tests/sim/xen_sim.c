@@ -13,6 +13,7 @@
 
 #include "arch/arch.h"
 #include "drivers/events.h"
+#include "sim/sim_watchdog.h"
 
 /* The sanitizers' runtime, when linked in: prints the current stack. */
 extern void __sanitizer_print_stack_trace(void) __attribute__((weak));
@@ -86,6 +87,8 @@ static struct {
     bool resume_same_domain;
     unsigned long shutdowns;
     int last_shutdown_reason;
+    bool shut_down;              /* by a reason other than suspend: Xen ignores a watchdog then */
+    unsigned int watchdog_fired; /* the watchdog that shut it down, or 0 */
 
     unsigned long calls[MAX_CALL_NR][MAX_CALL_NR];
     struct failure failure;
@@ -190,12 +193,15 @@ static uint64_t tsc_for_ns(uint64_t target)
     return sim.record_tsc + (uint64_t)ticks;
 }
 
+static void watchdogs_expire(void);
+
 void xen_sim_advance_ns(uint64_t ns)
 {
     uint64_t target = xen_sim_now_ns() + ns;
     uint64_t tsc = tsc_for_ns(target);
     if (tsc > sim.tsc)
         sim.tsc = tsc;
+    watchdogs_expire();
 }
 
 bool xen_sim_timer_armed(void)
@@ -383,6 +389,7 @@ void xen_sim_reset(void)
     sim.shift = DEFAULT_SHIFT;
     sim.suspend_result = 1;
     sim.last_shutdown_reason = -1;
+    sim_watchdog_reset();
     new_domain_state();
 }
 
@@ -457,6 +464,7 @@ static void resume_in_new_domain(void)
     sim.domid++;
     sim.generation++;
     new_domain_state();
+    sim_watchdog_reset(); /* Xen's watchdogs belong to the old domain */
 
     /* A new host: another TSC base, the clock carries on from where it was. */
     sim.tsc += RESUME_TSC_JUMP;
@@ -502,6 +510,38 @@ int xen_sim_last_shutdown_reason(void)
     return sim.last_shutdown_reason;
 }
 
+/* Time moved: a watchdog whose deadline passed shuts the domain down, as Xen's timer does. */
+static void watchdogs_expire(void)
+{
+    unsigned int id = sim_watchdog_expire(xen_sim_now_ns());
+    if (!id || sim.shut_down)
+        return;
+    sim.shutdowns++;
+    sim.last_shutdown_reason = SHUTDOWN_watchdog;
+    sim.shut_down = true;
+    sim.watchdog_fired = id;
+}
+
+bool xen_sim_watchdog_in_use(unsigned int id)
+{
+    return sim_watchdog_in_use(id);
+}
+
+bool xen_sim_watchdog_armed(unsigned int id)
+{
+    return sim_watchdog_armed(id);
+}
+
+uint64_t xen_sim_watchdog_deadline(unsigned int id)
+{
+    return sim_watchdog_deadline(id);
+}
+
+unsigned int xen_sim_watchdog_fired(void)
+{
+    return sim.watchdog_fired;
+}
+
 /* ---- hypercalls ---- */
 
 unsigned long xen_sim_calls(unsigned int hypercall, unsigned int cmd)
@@ -541,11 +581,17 @@ long hypercall_sched_op(unsigned int cmd, void *arg)
         const struct sched_shutdown *s = arg;
         sim.shutdowns++;
         sim.last_shutdown_reason = (int)s->reason;
-        if (s->reason != SHUTDOWN_suspend)
+        if (s->reason != SHUTDOWN_suspend) {
+            sim.shut_down = true;
             return 0;
+        }
         if (sim.suspend_result == 0 && !sim.resume_same_domain)
             resume_in_new_domain();
         return sim.suspend_result;
+    }
+    case SCHEDOP_watchdog: {
+        const struct sched_watchdog *w = arg;
+        return sim_watchdog_op(w->id, w->timeout, xen_sim_now_ns());
     }
     default:
         return -ENOSYS;
@@ -805,6 +851,8 @@ void arch_idle(void)
     uintptr_t at = (uintptr_t)arch_idle_halt;
 
     sim.idles++;
+    if (sim.watchdog_fired)
+        return; /* the watchdog shut the domain down: nothing runs any more */
     xen_sim_run_backends();
     /* Without STI's shadow, an upcall already pending comes before the halt runs. */
     if (sim.lose_sti_shadow && upcall_deliverable()) {
@@ -813,10 +861,20 @@ void arch_idle(void)
     }
     if (at == (uintptr_t)arch_idle_woken)
         woke = true;
-    else if (!upcall_deliverable() && sim.timer_armed) {
-        /* The halt runs: only a new event or the timer ends it. */
-        fire_timer();
-        timer_fired = true;
+    else if (!upcall_deliverable()) {
+        /* The halt runs: only a new event, the timer, or a watchdog ends it. */
+        uint64_t watchdog = sim_watchdog_next_deadline();
+        if (watchdog != UINT64_MAX && (!sim.timer_armed || watchdog <= sim.timer_deadline)) {
+            if (watchdog > xen_sim_now_ns())
+                sim.tsc = tsc_for_ns(watchdog);
+            watchdogs_expire();
+            if (sim.watchdog_fired)
+                return;
+        }
+        if (sim.timer_armed) {
+            fire_timer();
+            timer_fired = true;
+        }
     }
     /* Interrupts are on until the halt returns: the upcall may come again. */
     for (int i = 0; i < MAX_UPCALLS_PER_IDLE && upcall_deliverable(); i++) {

@@ -198,6 +198,29 @@ void xen_sim_resume_same_domain(bool same);
 unsigned long xen_sim_shutdowns(void);
 int xen_sim_last_shutdown_reason(void); /* SHUTDOWN_*, or -1 if none yet */
 
+/* ---- Watchdogs (SCHEDOP_watchdog) ------------------------------------------------ */
+
+/*
+ * As Xen's common/sched/core.c: at most XEN_SIM_WATCHDOGS a domain; id 0
+ * allocates one, armed for timeout s, and returns its id (1 or 2; -ENOSPC
+ * when both are taken); a known id with a timeout re-arms it from now;
+ * timeout 0 frees it; any other id is -EINVAL.  When time reaches an armed
+ * deadline (xen_sim_advance_ns(), or the clock jumping while the guest
+ * idles), the domain shuts down with SHUTDOWN_watchdog, recorded like any
+ * shutdown (xen_sim_shutdowns(), xen_sim_last_shutdown_reason()), unless it
+ * had already shut down (Xen then ignores it).  An idle guest whose one-shot
+ * timer, if any, is due after a watchdog's deadline is shut down by the
+ * watchdog instead of woken; from then on the domain is dead: arch_idle()
+ * returns at once.  A resume in a new domain has no watchdogs; a resume in
+ * the same domain keeps them.
+ */
+#define XEN_SIM_WATCHDOGS 2
+bool xen_sim_watchdog_in_use(unsigned int id);
+bool xen_sim_watchdog_armed(unsigned int id);
+uint64_t xen_sim_watchdog_deadline(unsigned int id); /* ns; 0 if not armed */
+/* The id of the watchdog that shut the domain down, or 0. */
+unsigned int xen_sim_watchdog_fired(void);
+
 /* ---- Hypercall accounting and failure injection ------------------------------- */
 
 /* Calls of hypercall (__HYPERVISOR_*) with cmd since the last reset. */
