@@ -222,6 +222,8 @@ static void boot(const char *cmdline)
         .watchdog = power_watchdog,
         .fault = power_fault,
         .triple_fault = power_triple_fault,
+        .suspend_channel = power_suspend_channel,
+        .suspend_notified = power_suspend_notified,
         .ctx = &d,
     };
     watchdog_start(&wd, watchdog_cmdline(cmdline), time_now_ns());
