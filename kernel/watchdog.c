@@ -41,8 +41,9 @@ uint32_t watchdog_cmdline(const char *cmdline)
         fmt_snprintf(shown, sizeof(shown), "(too long)");
     else
         quote(shown, sizeof(shown), val, (size_t)n, QUOTE_BARE, sizeof(val));
-    log_error("cmdline", "watchdog=%s: expected a whole number of seconds from 1 to %u; no watchdog",
-              shown, WATCHDOG_TIMEOUT_MAX);
+    log_error("cmdline",
+              "watchdog=%s: expected a whole number of seconds from 1 to %u; no watchdog", shown,
+              WATCHDOG_TIMEOUT_MAX);
     return 0;
 }
 
@@ -59,8 +60,8 @@ static long arm(struct watchdog *w)
 static void failed(struct watchdog *w, const char *what, long rc)
 {
     if (rc != w->last_error)
-        log_error("watchdog", "%s failed (%s); trying again every %lu ms", what,
-                  xen_errno_name(rc), (unsigned long)(w->period_ns / NS_PER_MS));
+        log_error("watchdog", "%s failed (%s); trying again every %lu ms", what, xen_errno_name(rc),
+                  (unsigned long)(w->period_ns / NS_PER_MS));
     w->last_error = rc;
 }
 
@@ -94,8 +95,8 @@ static void pet(struct watchdog *w)
             return;
         }
         /* Xen does not know it: this is a new domain (restored or migrated). */
-        log_info("watchdog", "Xen no longer knows watchdog %u (EINVAL: a new domain); arming another",
-                 w->id);
+        log_info("watchdog",
+                 "Xen no longer knows watchdog %u (EINVAL: a new domain); arming another", w->id);
         w->id = 0;
     }
     rc = arm(w);

@@ -86,10 +86,14 @@ static void test_bad_values_are_reported_and_give_no_watchdog(void **state)
     static const struct {
         const char *cmdline, *shown;
     } bad[] = {
-        {"watchdog=0", "0"},         {"watchdog=86401", "86401"},
-        {"watchdog=-5", "-5"},       {"watchdog=+5", "+5"},
-        {"watchdog=5s", "5s"},       {"watchdog=", ""},
-        {"watchdog", ""},            {"watchdog=0x10", "0x10"},
+        {"watchdog=0", "0"},
+        {"watchdog=86401", "86401"},
+        {"watchdog=-5", "-5"},
+        {"watchdog=+5", "+5"},
+        {"watchdog=5s", "5s"},
+        {"watchdog=", ""},
+        {"watchdog", ""},
+        {"watchdog=0x10", "0x10"},
         {"watchdog=99999999999999999999", "(too long)"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -111,8 +115,9 @@ static void test_start_arms_one_of_xens_watchdogs(void **state)
     (void)state;
     uint64_t now = time_now_ns();
     assert_int_equal(watchdog_start(&wd, 4, now), 0);
-    assert_string_equal(log_capture_text(),
-                        "test-vm: watchdog: armed for 4 s (Xen's watchdog 1), petted every 2000 ms\n");
+    assert_string_equal(
+        log_capture_text(),
+        "test-vm: watchdog: armed for 4 s (Xen's watchdog 1), petted every 2000 ms\n");
     assert_true(xen_sim_watchdog_armed(1));
     assert_true(xen_sim_watchdog_deadline(1) >= now + 4 * NS_PER_S);
     /* The loop must wake for the first pet, N/2 s on. */
@@ -143,8 +148,9 @@ static void test_a_pet_when_due_pushes_xens_deadline(void **state)
     assert_int_equal(watchdog_tick(&wd, now, TIME_FOREVER), now + 2 * NS_PER_S);
     assert_int_equal(xen_sim_calls(__HYPERVISOR_sched_op, SCHEDOP_watchdog), calls + 1);
     assert_true(xen_sim_watchdog_deadline(1) >= now + 4 * NS_PER_S);
-    assert_string_equal(log_capture_text(),
-                        "test-vm: watchdog: armed for 4 s (Xen's watchdog 1), petted every 2000 ms\n");
+    assert_string_equal(
+        log_capture_text(),
+        "test-vm: watchdog: armed for 4 s (Xen's watchdog 1), petted every 2000 ms\n");
 }
 
 static void test_a_new_domain_gets_a_new_watchdog(void **state)
@@ -177,7 +183,8 @@ static void test_failures_are_logged_once_and_retried(void **state)
     xen_sim_advance_ns(2 * NS_PER_S);
     log_capture_clear();
     watchdog_tick(&wd, time_now_ns(), TIME_FOREVER);
-    assert_string_equal(log_capture_text(), "test-vm: watchdog: armed for 4 s (Xen's watchdog 1)\n");
+    assert_string_equal(log_capture_text(),
+                        "test-vm: watchdog: armed for 4 s (Xen's watchdog 1)\n");
     /* Two failed pets in a row: one line. */
     log_capture_clear();
     for (int i = 0; i < 2; i++) {
@@ -203,8 +210,8 @@ static void run_kernel(uint64_t end_ns)
         if (xen_sim_now_ns() >= end_ns || xen_sim_hangs() || xen_sim_shutdowns())
             return;
         uint64_t until = loop_step(&control, &d.xenstore);
-        uint64_t wake = watchdog_tick(&wd, time_now_ns(),
-                                      until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
+        uint64_t wake =
+            watchdog_tick(&wd, time_now_ns(), until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
         if (until != LOOP_AGAIN)
             wait_for_event_until(wake);
     }
