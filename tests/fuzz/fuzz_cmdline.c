@@ -24,7 +24,10 @@
  *  - the agent's words as the model says: agent=on|off, agent-version=A.B.C.D,
  *    heartbeat=N (0 to 86400), and every ip= word kept exactly when libc's
  *    inet_pton() takes it as IPv4 or IPv6 (the first CONTROL_IPS_MAX of them),
- *    in order.
+ *    in order;
+ *  - watchdog_cmdline() (kernel/watchdog.c) returns the model's N for a
+ *    watchdog=N of at most 15 decimal digits worth 1 to 86400, else 0, with
+ *    one such error line if the word is there but bad and none otherwise.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +39,7 @@
 #include <arpa/inet.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/watchdog.h"
 #include "lib/printk.h"
 
 #define VAL_MAX 64
@@ -296,6 +300,39 @@ static void check_config(const char *cmdline)
     check(error_lines == (unsigned int)bad, "one error line per bad value");
 }
 
+/* watchdog=N: the model of kernel/watchdog.c's rules (its buffer holds 15 bytes). */
+static uint32_t model_watchdog(const char *cmdline, bool *bad)
+{
+    const char *v;
+    size_t n;
+    uint64_t seconds = 0;
+
+    *bad = false;
+    if (!model_get(cmdline, "watchdog", &v, &n))
+        return 0;
+    *bad = true;
+    if (n == 0 || n > 15)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return 0;
+        seconds = seconds * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (seconds < 1 || seconds > WATCHDOG_TIMEOUT_MAX)
+        return 0;
+    *bad = false;
+    return (uint32_t)seconds;
+}
+
+static void check_watchdog(const char *cmdline)
+{
+    bool bad;
+    error_lines = 0;
+    uint32_t seconds = watchdog_cmdline(cmdline);
+    check(seconds == model_watchdog(cmdline, &bad), "watchdog=N as the model says");
+    check(error_lines == (bad ? 1u : 0u), "one error line for a bad watchdog=N, none otherwise");
+}
+
 /* A NUL-terminated copy in a heap block of exactly its size. */
 static char *copy_string(const uint8_t *data, size_t size)
 {
@@ -317,7 +354,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                               "agent",
                                               "agent-version",
                                               "heartbeat",
-                                              "ip"};
+                                              "ip",
+                                              "watchdog"};
 
     if (!sink_added) {
         check(printk_add_sink(sink, NULL) == 0, "a free printk sink");
@@ -340,6 +378,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_get(cmdline, kernel_keys[i], 16); /* parse_feature's buffer */
     }
     check_config(cmdline);
+    check_watchdog(cmdline);
 
     free(cmdline);
     free(key);
