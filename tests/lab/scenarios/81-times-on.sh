@@ -15,10 +15,10 @@ vm_wait_ready onsuspend
 
 expect_accepted twice '{"when":"onshutdown","action":"ignore","times":2}'
 expect_key twice data/test-vm/pending '{"when":"onshutdown","ack":"ok","action":"ignore","times":2}'
-vm_request twice reboot
+vm_write_key twice control/shutdown reboot
 vm_wait_key twice control/shutdown ""
 vm_wait_key twice data/test-vm/pending '{"when":"onshutdown","ack":"ok","action":"ignore"}'
-vm_request twice reboot
+vm_write_key twice control/shutdown reboot
 vm_wait_key twice control/shutdown ""
 vm_wait_key twice data/test-vm/pending ""
 expect_running twice
@@ -31,7 +31,7 @@ expect_reason twice poweroff
 cmd='{"when":"onshutdown","ack":"none","action":"ignore","times":"always","on":["suspend"]}'
 expect_accepted onsuspend "$cmd"
 expect_key onsuspend data/test-vm/pending "$cmd"
-vm_request onsuspend suspend
+vm_write_key onsuspend control/shutdown suspend
 expect_console onsuspend 'test-vm: control/shutdown: left "suspend" unacked (ack "none")'
 expect_key onsuspend control/shutdown suspend
 expect_running onsuspend

@@ -30,7 +30,7 @@ expect_reason wd watchdog
 expect_accepted hung '{"when":"now","action":"hang"}'
 vm_wait_key hung data/test-vm/state hung
 expect_console hung 'test-vm: action: hang (from now on this VM does nothing a toolstack can see)'
-vm_request hung poweroff
+vm_write_key hung control/shutdown poweroff
 lab_testing_key hung
 xenstore-write "$_p" '{"when":"now","action":"poweroff"}'
 

@@ -46,7 +46,7 @@ vm_wait_ready later
 cmd='{"when":"onshutdown","ack_delay_ms":2000,"action_delay_ms":2000,"action":"reboot"}'
 expect_accepted vm "$cmd"
 t0=$(lab_now_ms)
-vm_request vm poweroff
+vm_write_key vm control/shutdown poweroff # as a toolstack does: at once
 vm_wait_key vm data/test-vm/state acking
 due=$(vm_read_key vm data/test-vm/due-ms)
 case $due in '' | *[!0-9]*) fail "expected data/test-vm/due-ms to be a number while acking, saw \"$due\"" ;; esac
