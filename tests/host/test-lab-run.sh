@@ -56,6 +56,26 @@ lab_run --out "$work/console" "$s/console.sh"
 check guest-log-odd-name "expected console/guest-g___x__h.log holding hello, saw $(ls "$work/console/console" 2>&1 | tr '\n' ' ')" \
     grep -qx hello "$work/console/console/guest-g___x__h.log"
 
+# A lab that goes quiet is stopped after LAB_IDLE_TIMEOUT, not after the
+# whole run's timeout (60 s here), and its scenarios fail.
+t0=$SECONDS
+FAKE_QEMU=hang LAB_IDLE_TIMEOUT=2 lab_run --out "$work/hang" "$s/z-last.sh"
+check idle-timeout "expected the quiet lab stopped within ~2 s and z-last failed, saw status $run_status after $((SECONDS - t0)) s: $(grep -E '^(FAIL|lab: .*(serial|QEMU))' "$work/run.log" | tr '\n' '|')" \
+    eval '[ "$run_status" = 1 ] && [ $((SECONDS - t0)) -lt 20 ] && grep -q "no serial output for 2s" "$work/run.log" &&
+          grep -q "^FAIL \[4.17\] z-last: expected a verdict" "$work/run.log"'
+
+# A run killed while QEMU runs stops QEMU and leaves no temporary folder.
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+PATH=$fakes:$PATH LAB_SKIP_SETUP=1 LAB_CACHE=$work/cache FAKE_QEMU=hang FAKE_QEMU_PID_FILE=$work/qemu.pid \
+    "$repo/tools/lab/run" --kernel "$work/kernel" --out "$work/killed" "$s/z-last.sh" >"$work/run.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q "dom0 up" "$work/run.log" && break; sleep 0.1; done
+kill "$pid"
+wait "$pid"
+sleep 0.5
+check killed-run-cleans-up "expected the fake QEMU stopped and no temporary folder left, saw QEMU $(kill -0 "$(cat "$work/qemu.pid")" 2>/dev/null && echo running || echo stopped) and $(ls -A "$TMPDIR")" \
+    eval '[ -s "$work/qemu.pid" ] && ! kill -0 "$(cat "$work/qemu.pid")" 2>/dev/null && [ -z "$(ls -A "$TMPDIR")" ]'
+
 # The marker is the lock: an --out with glob characters must keep it.
 check out-glob-keeps-lock "expected $out/.lab-out to stay, saw it gone" test -f "$out/.lab-out"
 # A marked folder is emptied by the next run, marker and all kept.
