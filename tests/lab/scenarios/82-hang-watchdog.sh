@@ -4,7 +4,8 @@
 # watchdog action arms Xen's watchdog and never pets it: reason 4 (watchdog),
 # kept by on_watchdog="preserve".  With watchdog=4 on its command line the
 # VM pets its watchdog every 2 s and lives past 4 s; told to hang, it is shut
-# down by Xen with reason 4, as a hung guest running a watchdog would be.
+# down by Xen with reason 4, as a hung guest running a watchdog would be;
+# restored into a new domain (xl save, xl restore), it arms a new one.
 # Times are printed, not asserted.
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
@@ -47,6 +48,16 @@ expect_running petted
 alive=$(($(lab_now_ms) - petted_since))
 [ "$alive" -gt 4000 ] || fail "expected petted to have lived past its 4 s watchdog, saw $alive ms"
 log "petted (watchdog=4): running $alive ms after ready"
+# Restored into a new domain, which Xen gave no watchdog: the next pet arms one.
+xl save petted /tmp/petted.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
+xl restore /tmp/petted.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
+rm -f /tmp/petted.save
+expect_console petted 'test-vm: watchdog: Xen no longer knows watchdog 1 (EINVAL: a new domain); arming another'
+expect_console petted "test-vm: watchdog: armed for 4 s (Xen's watchdog 1)"
+restored=$(lab_now_ms)
+sleep 5
+expect_running petted
+log "petted: restored, running $(($(lab_now_ms) - restored)) ms with its new watchdog"
 t0=$(lab_now_ms)
 expect_accepted petted '{"when":"now","action":"hang"}'
 vm_wait_shutdown petted 30
