@@ -34,6 +34,27 @@ int control_read_value(struct xenstore *xs, xenstore_tx tx, const char *path,
     return 0;
 }
 
+struct read_and_blank {
+    const char *path;
+    struct control_value *v;
+};
+
+/* The transaction body: read the key and ack it with "". */
+static int read_and_blank(struct xenstore *xs, xenstore_tx tx, void *ctx)
+{
+    const struct read_and_blank *r = ctx;
+    int rc = control_read_value(xs, tx, r->path, r->v);
+    if (rc)
+        return rc;
+    return xenstore_write(xs, tx, r->path, "");
+}
+
+int control_read_and_blank(struct control *c, const char *path, struct control_value *v)
+{
+    struct read_and_blank r = {path, v};
+    return xenstore_transaction_retry(c->xs, read_and_blank, &r, XENSTORE_TX_MAX_TRIES);
+}
+
 void control_init(struct control *c, struct xenstore *xs, const struct control_power *power,
                   const struct control_config *cfg)
 {

@@ -32,6 +32,13 @@ int control_read_value(struct xenstore *xs, xenstore_tx tx, const char *path,
                        struct control_value *v);
 
 /*
+ * Read path into *v and ack it by writing "" there, in one transaction
+ * (retried on EAGAIN), as control/testing and control/sysrq are acked: 0
+ * once acked, 1 if the key was "" or absent, or a negative error.
+ */
+int control_read_and_blank(struct control *c, const char *path, struct control_value *v);
+
+/*
  * Read control/shutdown and handle what it holds.  rereading: our own look
  * (after a resume, a registration, a failure), not a watch event, so a
  * request a pending command took over and left unacked is not news.

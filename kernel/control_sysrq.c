@@ -13,23 +13,13 @@
 #include "lib/log.h"
 #include "lib/quote.h"
 
-/* The transaction body: read the key and ack it with "". */
-static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
-{
-    struct control_value *v = ctx;
-    int rc = control_read_value(xs, tx, SYSRQ_PATH, v);
-    if (rc)
-        return rc;
-    return xenstore_write(xs, tx, SYSRQ_PATH, "");
-}
-
 void control_sysrq_changed(struct control *c)
 {
     /* Static: 4 KiB is too much for the kernel stack; this never runs nested. */
     static struct control_value value;
     char shown[SHOWN_REQUEST_CHARS];
 
-    int rc = xenstore_transaction_retry(c->xs, read_and_ack, &value, XENSTORE_TX_MAX_TRIES);
+    int rc = control_read_and_blank(c, SYSRQ_PATH, &value);
     if (rc > 0)
         return; /* "" or no key: our own ack, or the watch registering */
     quote(shown, sizeof(shown), value.bytes, value.len, QUOTE_LOG, SIZE_MAX);

@@ -15,16 +15,6 @@
 #include "lib/quote.h"
 #include "lib/string.h"
 
-/* The transaction body: read the command and ack it with "". */
-static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
-{
-    struct control_value *v = ctx;
-    int rc = control_read_value(xs, tx, TESTING_PATH, v);
-    if (rc)
-        return rc;
-    return xenstore_write(xs, tx, TESTING_PATH, "");
-}
-
 /* The commit's reply never came: the key reads "" only if the ack went through. */
 static bool ack_committed(struct control *c)
 {
@@ -35,7 +25,7 @@ static bool ack_committed(struct control *c)
 /* Read and ack the key; true with the command in *v, false if there is none or it failed. */
 static bool take_command(struct control *c, struct control_value *v)
 {
-    int rc = xenstore_transaction_retry(c->xs, read_and_ack, v, XENSTORE_TX_MAX_TRIES);
+    int rc = control_read_and_blank(c, TESTING_PATH, v);
     if (rc == XENSTORE_COMMIT_UNKNOWN && v->len && ack_committed(c)) {
         log_info("control/testing",
                  "the reply to the ack's commit timed out, but the key shows the ack");
