@@ -44,6 +44,10 @@ static const char *const action_names[] = {
     [COMMAND_ACTION_FAULT] = "fault",
     [COMMAND_ACTION_TRIPLE_FAULT] = "triple-fault",
     [COMMAND_ACTION_SOFT_RESET] = "soft-reset",
+    [COMMAND_ACTION_XENSTORE_WRITE] = "xenstore-write",
+    [COMMAND_ACTION_XENSTORE_RM] = "xenstore-rm",
+    [COMMAND_ACTION_XENSTORE_FLOOD] = "xenstore-flood",
+    [COMMAND_ACTION_MEMCHECK] = "memcheck",
 };
 
 static const char *const request_names[] = {
@@ -140,11 +144,18 @@ enum field {
     FIELD_TIMES,
     FIELD_ON,
     FIELD_TIMEOUT_S,
+    FIELD_PATH,
+    FIELD_VALUE,
+    FIELD_KEYS,
+    FIELD_SIZE,
     FIELD_COUNT
 };
 static const char *const field_names[] = {
-    "when", "ack", "action", "ack_delay_ms", "action_delay_ms", "times", "on", "timeout_s"};
-#define FIELD_LIST "when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s"
+    "when", "ack",       "action", "ack_delay_ms", "action_delay_ms", "times",
+    "on",   "timeout_s", "path",   "value",        "count",           "size"};
+#define FIELD_LIST                                                                                 \
+    "when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count "  \
+    "and size"
 
 /* A JSON integer from 0 to max in *out; anything else fails (a fraction, an exponent, a sign). */
 static int parse_whole(struct parser *p, enum field f, const struct json_span *v, uint32_t min,
@@ -183,6 +194,19 @@ static int parse_string_field(struct parser *p, enum field f, const struct json_
         return 0;
     }
 
+    if (f == FIELD_PATH || f == FIELD_VALUE) {
+        char *out = f == FIELD_PATH ? cmd->path : cmd->value;
+        size_t max = f == FIELD_PATH ? COMMAND_PATH_MAX : COMMAND_VALUE_MAX;
+        n = decode_string(p, v, out, max);
+        if (n == JSON_STRING_TOO_LONG)
+            return fail(p, "field \"%s\" is longer than %zu bytes", field_names[f], max - 1);
+        if (n < 0)
+            return -1;
+        if (f == FIELD_PATH && n == 0)
+            return fail(p, "field \"path\" is empty");
+        return 0;
+    }
+
     n = decode_string(p, v, value, sizeof(value));
     if (n == JSON_STRING_INVALID)
         return -1;
@@ -203,7 +227,7 @@ static int parse_string_field(struct parser *p, enum field f, const struct json_
         if (k < 0)
             return fail(
                 p,
-                "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not %s",
+                "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not %s",
                 shown(p, v, raw, sizeof(raw)));
         cmd->action = (enum command_action)k;
     }
@@ -260,9 +284,15 @@ static int parse_field(struct parser *p, enum field f, const struct json_span *v
     case FIELD_ACK_DELAY_MS:
     case FIELD_ACTION_DELAY_MS:
     case FIELD_TIMEOUT_S:
+    case FIELD_KEYS:
+    case FIELD_SIZE:
         if (v->type != JSON_NUMBER)
             return fail(p, "field \"%s\" must be a number, not %s", field_names[f],
                         type_name(v->type));
+        if (f == FIELD_KEYS)
+            return parse_whole(p, f, v, 1, COMMAND_COUNT_MAX, &cmd->count);
+        if (f == FIELD_SIZE)
+            return parse_whole(p, f, v, 0, COMMAND_SIZE_MAX, &cmd->size);
         if (f == FIELD_TIMEOUT_S)
             return parse_whole(p, f, v, 1, COMMAND_TIMEOUT_S_MAX, &cmd->timeout_s);
         return parse_whole(p, f, v, 0, COMMAND_DELAY_MAX_MS,
@@ -284,6 +314,40 @@ static int parse_field(struct parser *p, enum field f, const struct json_span *v
                         type_name(v->type));
         return parse_string_field(p, f, v, cmd);
     }
+}
+
+/*
+ * path, value, count and size belong to the xenstore actions: each of those
+ * needs its own, and no other action takes them (a field that would do
+ * nothing is a tester's mistake, reported like an unknown one).
+ */
+static int check_fields(struct parser *p, const struct command *cmd, const bool *seen)
+{
+    static const bool uses[][4] = {
+        /* path, value, count, size */
+        [COMMAND_ACTION_XENSTORE_WRITE] = {true, true, false, false},
+        [COMMAND_ACTION_XENSTORE_RM] = {true, false, false, false},
+        [COMMAND_ACTION_XENSTORE_FLOOD] = {true, false, true, true},
+    };
+    static const char *const needs[] = {
+        [COMMAND_ACTION_XENSTORE_WRITE] = "path and value",
+        [COMMAND_ACTION_XENSTORE_RM] = "path",
+        [COMMAND_ACTION_XENSTORE_FLOOD] = "path, count and size",
+    };
+    const char *action = command_action_name(cmd->action);
+    bool xs = cmd->action >= COMMAND_ACTION_XENSTORE_WRITE &&
+              cmd->action <= COMMAND_ACTION_XENSTORE_FLOOD;
+
+    for (int i = 0; i < 4; i++) {
+        enum field f = (enum field)(FIELD_PATH + i);
+        bool used = xs && uses[cmd->action][i];
+        if (seen[f] && !used)
+            return fail(p, "field \"%s\" is not used by action \"%s\"", field_names[f], action);
+        if (!seen[f] && used)
+            return fail(p, "missing field \"%s\" (action \"%s\" needs %s)", field_names[f], action,
+                        needs[cmd->action]);
+    }
+    return 0;
 }
 
 /* One pair more than there are fields is always unknown or a duplicate: the pairs noted hold the
@@ -329,7 +393,7 @@ int command_parse(const char *text, size_t len, struct command *cmd, char *err, 
         return fail(&p, "missing field \"when\"");
     if (!seen[FIELD_ACTION])
         return fail(&p, "missing field \"action\"");
-    return 0;
+    return check_fields(&p, cmd, seen);
 }
 
 /* Append to buf[0..len) at *n, as much as fits. */
@@ -345,6 +409,16 @@ static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
     fmt_vsnprintf(buf + *n, len - *n, fmt, ap);
     va_end(ap);
     *n += strlen(buf + *n);
+}
+
+/* ,"name":"value" with the value escaped as JSON. */
+static void append_string(char *buf, size_t len, size_t *n, const char *name, const char *value)
+{
+    append(buf, len, n, ",\"%s\":", name);
+    if (*n < len) {
+        quote(buf + *n, len - *n, value, strlen(value), QUOTE_JSON, SIZE_MAX);
+        *n += strlen(buf + *n);
+    }
 }
 
 void command_format(const struct command *cmd, char *buf, size_t len)
@@ -384,5 +458,14 @@ void command_format(const struct command *cmd, char *buf, size_t len)
     }
     if (cmd->timeout_s && cmd->timeout_s != COMMAND_TIMEOUT_S_DEFAULT)
         append(buf, len, &n, ",\"timeout_s\":%u", cmd->timeout_s);
+    /* The xenstore actions' own fields, always (each needs them). */
+    if (cmd->action >= COMMAND_ACTION_XENSTORE_WRITE &&
+        cmd->action <= COMMAND_ACTION_XENSTORE_FLOOD) {
+        append_string(buf, len, &n, "path", cmd->path);
+        if (cmd->action == COMMAND_ACTION_XENSTORE_WRITE)
+            append_string(buf, len, &n, "value", cmd->value);
+        if (cmd->action == COMMAND_ACTION_XENSTORE_FLOOD)
+            append(buf, len, &n, ",\"count\":%u,\"size\":%u", cmd->count, cmd->size);
+    }
     append(buf, len, &n, "}");
 }

@@ -34,12 +34,16 @@ enum command_action {
     COMMAND_ACTION_REBOOT,
     COMMAND_ACTION_HALT, /* Xen has no halt: carried out as poweroff */
     COMMAND_ACTION_CRASH,
-    COMMAND_ACTION_IGNORE,       /* do nothing */
-    COMMAND_ACTION_HANG,         /* spin with interrupts off: nothing the toolstack can see */
-    COMMAND_ACTION_WATCHDOG,     /* arm Xen's watchdog (timeout_s) and never pet it */
-    COMMAND_ACTION_FAULT,        /* a real CPU exception: register dump, then SHUTDOWN_crash */
-    COMMAND_ACTION_TRIPLE_FAULT, /* an exception with no usable IDT: Xen decides */
-    COMMAND_ACTION_SOFT_RESET,   /* SHUTDOWN_soft_reset */
+    COMMAND_ACTION_IGNORE,         /* do nothing */
+    COMMAND_ACTION_HANG,           /* spin with interrupts off: nothing the toolstack can see */
+    COMMAND_ACTION_WATCHDOG,       /* arm Xen's watchdog (timeout_s) and never pet it */
+    COMMAND_ACTION_FAULT,          /* a real CPU exception: register dump, then SHUTDOWN_crash */
+    COMMAND_ACTION_TRIPLE_FAULT,   /* an exception with no usable IDT: Xen decides */
+    COMMAND_ACTION_SOFT_RESET,     /* SHUTDOWN_soft_reset */
+    COMMAND_ACTION_XENSTORE_WRITE, /* write "value" at "path", as the guest */
+    COMMAND_ACTION_XENSTORE_RM,    /* remove "path" */
+    COMMAND_ACTION_XENSTORE_FLOOD, /* "count" keys of "size" bytes under "path" */
+    COMMAND_ACTION_MEMCHECK,       /* verify the memcheck= pattern now */
 };
 
 /* The control/shutdown requests a command's "on" can name (bit 1 << value in "on"). */
@@ -60,10 +64,16 @@ enum command_request {
 
 /* A custom ack string is at most COMMAND_ACK_MAX - 1 bytes. */
 #define COMMAND_ACK_MAX 256
-/* Room for any command_format() output (the ack string escaped: 6 bytes a byte). */
-#define COMMAND_TEXT_MAX (256 + 6 * COMMAND_ACK_MAX + QUOTE_TRUNCATION_RESERVE)
+/* "path" and "value" (the xenstore actions) are at most ..._MAX - 1 bytes. */
+#define COMMAND_PATH_MAX  256
+#define COMMAND_VALUE_MAX 1024
+#define COMMAND_COUNT_MAX 100000u
+#define COMMAND_SIZE_MAX  4096u /* XENSTORE_PAYLOAD_MAX: no value is longer */
+/* Room for any command_format() output (the strings escaped: 6 bytes a byte). */
+#define COMMAND_TEXT_MAX                                                                           \
+    (256 + 6 * (COMMAND_ACK_MAX + COMMAND_PATH_MAX + COMMAND_VALUE_MAX) + QUOTE_TRUNCATION_RESERVE)
 /* Room for any error message command_parse() writes. */
-#define COMMAND_ERROR_MAX 200
+#define COMMAND_ERROR_MAX 320
 
 struct command {
     enum command_when when;
@@ -75,6 +85,9 @@ struct command {
     uint32_t times;     /* onshutdown: requests it takes over (0 is 1); COMMAND_TIMES_ALWAYS: all */
     uint32_t on;        /* onshutdown: 1 << command_request each; 0: any request */
     uint32_t timeout_s; /* watchdog: Xen's timeout (0 is COMMAND_TIMEOUT_S_DEFAULT) */
+    char path[COMMAND_PATH_MAX];   /* the xenstore actions: relative to the home, or absolute */
+    char value[COMMAND_VALUE_MAX]; /* xenstore-write */
+    uint32_t count, size;          /* xenstore-flood: keys path/0 .. path/count-1 */
 };
 
 /*

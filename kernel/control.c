@@ -65,6 +65,7 @@ void control_init(struct control *c, struct xenstore *xs, const struct control_p
     c->status.state = "ready";
     c->status.last_action = "";
     c->status.last_suspend = "";
+    c->status.last_result = "";
     c->events_dropped_seen = xenstore_events_dropped(xs);
 }
 

@@ -90,7 +90,7 @@ struct control_config {
 #define CONTROL_TOKEN_TESTING  "test-vm:testing"
 #define CONTROL_TOKEN_SYSRQ    "test-vm:sysrq"
 
-#define CONTROL_ERROR_MAX 256
+#define CONTROL_ERROR_MAX 384
 
 /* What data/test-vm/ shows (README.md, "Status keys"). */
 struct control_status {
@@ -102,7 +102,9 @@ struct control_status {
     const char *last_suspend; /* "", "resumed", "cancelled" or "failed" */
     char last_command[COMMAND_TEXT_MAX];
     char last_error[CONTROL_ERROR_MAX];
-    bool published; /* status_publish_all() has run: "state" may be written */
+    const char *last_result;     /* "", "ok" or a xenstore error name: the last xenstore action */
+    unsigned long flood_written; /* keys the last xenstore-flood wrote */
+    bool published;              /* status_publish_all() has run: "state" may be written */
 };
 
 /*

@@ -157,6 +157,16 @@ void control_act(struct control *c, const struct command *cmd)
     case COMMAND_ACTION_TRIPLE_FAULT:
         misbehave(c, cmd);
         return;
+    case COMMAND_ACTION_XENSTORE_WRITE:
+    case COMMAND_ACTION_XENSTORE_RM:
+    case COMMAND_ACTION_XENSTORE_FLOOD:
+        control_xenstore_op(c, cmd);
+        status_set_state(c, NULL);
+        return;
+    case COMMAND_ACTION_MEMCHECK:
+        control_memcheck(c);
+        status_set_state(c, NULL);
+        return;
     case COMMAND_ACTION_REBOOT:
         reason = SHUTDOWN_reboot;
         break;

@@ -103,7 +103,8 @@ bool control_delay_holds(const struct control *c, const struct control_value *v)
 
 void control_delay_cancel(struct control *c)
 {
-    char text[COMMAND_TEXT_MAX];
+    /* Static: a command's text is up to COMMAND_TEXT_MAX (~10 KiB); this never nests. */
+    static char text[COMMAND_TEXT_MAX];
     if (c->delayed.step == CONTROL_STEP_NONE)
         return;
     command_format(&c->delayed.cmd, text, sizeof(text));

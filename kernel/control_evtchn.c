@@ -40,7 +40,8 @@ void control_offer_suspend_channel(struct control *c)
 
 void control_check_suspend_channel(struct control *c)
 {
-    char text[COMMAND_TEXT_MAX];
+    /* Static: a command's text is up to COMMAND_TEXT_MAX (~10 KiB); this never nests. */
+    static char text[COMMAND_TEXT_MAX];
 
     if (!c->cfg.suspend_evtchn || !c->power.suspend_notified(c->power.ctx))
         return;

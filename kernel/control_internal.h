@@ -9,6 +9,7 @@
  *   control_delay.c     a command's delayed ack and action
  *   control_action.c    carrying out an action, and what a suspend leaves
  *   agent.c             the guest-agent keys and the heartbeat (periodic work)
+ *   control_xenstore.c  the guest's own xenstore operations on command
  */
 #ifndef KERNEL_CONTROL_INTERNAL_H
 #define KERNEL_CONTROL_INTERNAL_H
@@ -126,6 +127,12 @@ uint64_t control_retry_delay_ms(unsigned int try);
  * from now.
  */
 void agent_publish(struct control *c);
+
+/* Carry out xenstore-write, xenstore-rm or xenstore-flood (last-result, a console line). */
+void control_xenstore_op(struct control *c, const struct command *cmd);
+
+/* The action memcheck: verify the memcheck= pattern and publish the result. */
+void control_memcheck(struct control *c);
 /* The refresh (every CONTROL_AGENT_REFRESH_S) and the heartbeat, when due. */
 void agent_run_due(struct control *c);
 /* When the next of them is due, or CONTROL_NO_DEADLINE. */

@@ -160,7 +160,8 @@ static bool ack_committed(struct control *c, const struct shutdown_reading *r)
  */
 static void take_over(struct control *c, const struct control_value *request, const char *shown)
 {
-    char text[COMMAND_TEXT_MAX];
+    /* Static: a command's text is up to COMMAND_TEXT_MAX (~10 KiB); this never nests. */
+    static char text[COMMAND_TEXT_MAX];
     struct command cmd = control_use_pending(c);
 
     command_format(&cmd, text, sizeof(text));

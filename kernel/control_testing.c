@@ -58,7 +58,8 @@ static void accept(struct control *c, const struct command *cmd)
     control_log_command("control/testing: accepted ", c->status.last_command, "");
     control_delay_cancel(c);
     if (c->has_pending) {
-        char replaced[COMMAND_TEXT_MAX];
+        /* Static: a command's text is up to COMMAND_TEXT_MAX (~10 KiB); this never nests. */
+        static char replaced[COMMAND_TEXT_MAX];
         command_format(&c->pending, replaced, sizeof(replaced));
         control_log_command("control/testing: replaces the pending command ", replaced, "");
         c->has_pending = false;

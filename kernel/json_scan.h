@@ -22,9 +22,9 @@ struct json_span {
     size_t start, end;
 };
 
-/* Pairs of a top-level object noted, in order (a command has 8 fields: a 9th is always an error).
- */
-#define JSON_SCAN_PAIRS 9
+/* Pairs of a top-level object noted, in order (a command has 12 fields: a 13th is always an
+ * error). */
+#define JSON_SCAN_PAIRS 13
 /* Deeper nesting is refused (xenstore's 4096-byte values cannot nest deeper). */
 #define JSON_MAX_DEPTH 4096
 

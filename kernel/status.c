@@ -59,7 +59,9 @@ void status_publish_features(struct control *c)
 
 void status_publish_pending(struct control *c)
 {
-    char text[COMMAND_TEXT_MAX] = "";
+    /* Static: a command's text is up to COMMAND_TEXT_MAX (~10 KiB); this never nests. */
+    static char text[COMMAND_TEXT_MAX];
+    text[0] = '\0';
     if (c->has_pending)
         command_format(&c->pending, text, sizeof(text));
     status_put(c, "pending", text);
@@ -92,6 +94,9 @@ void status_publish_all(struct control *c)
     status_put(c, "last-action", s->last_action);
     status_put(c, "last-suspend", s->last_suspend);
     status_put(c, "last-error", s->last_error);
+    /* There from boot: a flood that used up the quota can still update them. */
+    status_put(c, "last-result", s->last_result);
+    status_put_number(c, "flood-written", s->flood_written);
     if (c->delayed.step == CONTROL_STEP_NONE)
         status_put(c, "due-ms", "");
     else

@@ -6,6 +6,7 @@
  * accepted command's normalised form parses back to the same command, and
  * quoted output for the console is printable ASCII.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ static const char *const reasons[] = {
     "a string holds \\u0000 (at byte #)",
     "too deeply nested (more than 4096 levels at byte #)",
     "not a JSON object",
-    "unknown field \"* (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)",
+    "unknown field \"* (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)",
     "duplicate field \"*\"",
     "missing field \"when\"",
     "missing field \"action\"",
@@ -51,7 +52,7 @@ static const char *const reasons[] = {
     "field \"*\" must be a string, not an array",
     "field \"*\" must be a string, not an object",
     "field \"when\" must be \"now\" or \"onshutdown\", not \"*",
-    "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not \"*",
+    "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not \"*",
     "field \"ack\" is longer than 255 bytes",
     "field \"*\" must be a number, not *",
     "field \"*\" must be a whole number from # to #, not *",
@@ -61,6 +62,10 @@ static const char *const reasons[] = {
     "field \"on\" must be an array of request names (strings)",
     "field \"on\" holds *: the requests are poweroff, halt, reboot, crash and suspend",
     "field \"on\" is empty (leave it out to take over any request)",
+    "field \"*\" is longer than # bytes",
+    "field \"path\" is empty",
+    "field \"*\" is not used by action \"*\"",
+    "missing field \"*\" (action \"*\" needs *)",
 };
 
 static int matches(const char *pattern, const char *s)
@@ -133,6 +138,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(again.on == cmd.on && cmd.on < (1u << COMMAND_REQUEST_COUNT));
         check(again.timeout_s == cmd.timeout_s && cmd.timeout_s >= 1 &&
               cmd.timeout_s <= COMMAND_TIMEOUT_S_MAX);
+        /* The xenstore actions' fields: only with them, each in its range. */
+        check(strcmp(again.path, cmd.path) == 0 && strcmp(again.value, cmd.value) == 0 &&
+              again.count == cmd.count && again.size == cmd.size);
+        bool xs = cmd.action >= COMMAND_ACTION_XENSTORE_WRITE &&
+                  cmd.action <= COMMAND_ACTION_XENSTORE_FLOOD;
+        check(xs == (cmd.path[0] != '\0'));
+        check(cmd.action == COMMAND_ACTION_XENSTORE_WRITE || cmd.value[0] == '\0');
+        check(cmd.action == COMMAND_ACTION_XENSTORE_FLOOD
+                  ? cmd.count >= 1 && cmd.count <= COMMAND_COUNT_MAX && cmd.size <= COMMAND_SIZE_MAX
+                  : cmd.count == 0 && cmd.size == 0);
     }
 
     check_quote(data, size, QUOTE_LOG);

@@ -37,7 +37,7 @@
  *    (ready or pending between steps, pending exactly when a command waits);
  *  - data/test-vm/pending is "" or a command that command_parse() accepts,
  *    an onshutdown one, the one the interpreter holds;
- *  - last-action and last-suspend hold documented values;
+ *  - last-action, last-suspend and last-result hold documented values;
  *  - errors and commands never go down (in memory and in xenstore), and
  *    xenstore shows what memory holds;
  *  - every power call has a SHUTDOWN_* reason matching the action carried
@@ -45,7 +45,9 @@
  *  - control/testing reads "" or is absent: every command is acked;
  *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
  * Checks of what xenstore shows are skipped once a request was made to fail
- * (op bits 6-7 = 3): a failed write legitimately leaves a stale key.
+ * (op bits 6-7 = 3): a failed write legitimately leaves a stale key; and
+ * once the VM carried out a xenstore action (xenstore-write, -rm, -flood),
+ * which may write or remove any of its own keys, as told.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -249,15 +251,31 @@ static void check_state(void)
     static const char *const states[] = {"ready",         "pending",    "degraded", "acking",
                                          "acting",        "suspending", "hung",     "crashing",
                                          "shutting-down", NULL};
-    static const char *const actions[] = {
-        "",     "poweroff", "halt",  "reboot",       "crash",      "suspend", "ignore",
-        "hang", "watchdog", "fault", "triple-fault", "soft-reset", NULL};
+    static const char *const actions[] = {"",
+                                          "poweroff",
+                                          "halt",
+                                          "reboot",
+                                          "crash",
+                                          "suspend",
+                                          "ignore",
+                                          "hang",
+                                          "watchdog",
+                                          "fault",
+                                          "triple-fault",
+                                          "soft-reset",
+                                          "xenstore-write",
+                                          "xenstore-rm",
+                                          "xenstore-flood",
+                                          "memcheck",
+                                          NULL};
     static const char *const suspends[] = {"", "resumed", "cancelled", "failed", NULL};
     static struct command cmd;
     static char err[COMMAND_ERROR_MAX], text[COMMAND_TEXT_MAX];
     const struct control *c = &F.control;
 
     check(fxs_transaction_count(F.fx) == 0, "no transaction left open");
+    if (strncmp(c->status.last_action, "xenstore-", 9) == 0)
+        F.faults = true; /* told to write its own keys: xenstore may differ from memory */
     if (c->hung) {
         /* Told to hang: it no longer answers anything, by design. */
         const char *hung = fxs_read(F.fx, "data/test-vm/state");
@@ -303,6 +321,13 @@ static void check_state(void)
     const char *last_suspend = fxs_read(F.fx, "data/test-vm/last-suspend");
     if (last_suspend)
         check(is_one_of(last_suspend, suspends), "last-suspend is a documented value");
+    const char *last_result = fxs_read(F.fx, "data/test-vm/last-result");
+    if (last_result && !F.faults)
+        check(!*last_result || strcmp(last_result, "ok") == 0 ||
+                  strcmp(xenstore_error_name(
+                             xenstore_error_from_name(last_result, strlen(last_result))),
+                         last_result) == 0,
+              "last-result is \"\", ok or a xenstore error name");
 
     unsigned long errors = number_key("data/test-vm/errors", &F.errors_key);
     unsigned long commands = number_key("data/test-vm/commands", &F.commands_key);

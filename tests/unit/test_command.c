@@ -158,14 +158,14 @@ static const struct bad_case bad_cases[] = {
     {"{\"when\":\"now\"}", 0, "missing field \"action\""},
     {"{\"when\":\"now\",\"ack\":\"ok\"}", 0, "missing field \"action\""},
     {"{\"when\":\"now\",\"acton\":\"reboot\"}", 0,
-     "unknown field \"acton\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"acton\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"When\":\"now\",\"action\":\"reboot\"}", 0,
-     "unknown field \"When\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"When\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"\":\"now\"}", 0,
-     "unknown field \"\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"when\":\"now\",\"action\":\"reboot\",\"an extremely long field name indeed\":\"x\"}", 0,
-     "unknown field \"an extremely long field name indeed\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and "
-     "timeout_s)"},
+     "unknown field \"an extremely long field name indeed\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, "
+     "timeout_s, path, value, count and size)"},
     {"{\"when\":\"now\",\"action\":\"reboot\",\"when\":\"onshutdown\"}", 0,
      "duplicate field \"when\""},
     {"{\"when\":\"now\",\"action\":\"reboot\",\"action\":\"reboot\"}", 0,
@@ -193,21 +193,21 @@ static const struct bad_case bad_cases[] = {
     {"{\"when\":\"onshutdown and then some more\",\"action\":\"reboot\"}", 0,
      "field \"when\" must be \"now\" or \"onshutdown\", not \"onshutdown and then some more\""},
     {"{\"when\":\"now\",\"action\":\"explode\"}", 0,
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not "
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not "
      "\"explode\""},
     {"{\"when\":\"now\",\"action\":\"s3\"}", 0,
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not \"s3\""},
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not \"s3\""},
     {"{\"when\":\"now\",\"action\":\"\\u0001\"}", 0,
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not "
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not "
      "\"\\\\u0001\""},
     /* Found by review: past 16 JSON values, every error was "too many JSON values". */
     {"{\"when\":\"now\",\"action\":\"reboot\",\"x\":[1,2,3,4,5,6,7,8,9,10,11,12]}", 0,
-     "unknown field \"x\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"x\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"x\":[1,2,3,4,5,6,7,8,9,10,11,12],\"when\":\"now\",\"action\":\"reboot\"}", 0,
-     "unknown field \"x\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"x\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"ok\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5}",
      0,
-     "unknown field \"a\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"a\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"ok\",\"when\":1,\"b\":2,\"c\":3,\"d\":4}",
      0, "duplicate field \"when\""},
     {"{\"when\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17],\"action\":\"reboot\"}", 0,

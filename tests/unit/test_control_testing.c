@@ -297,13 +297,13 @@ static const struct {
     {"{\"when\":\"now\"}", "missing field \"action\""},
     {"{\"action\":\"reboot\"}", "missing field \"when\""},
     {"{\"when\":\"now\",\"action\":\"reboot\",\"ack\":\"ok\",\"delay\":\"5\"}",
-     "unknown field \"delay\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on and timeout_s)"},
+     "unknown field \"delay\" (the fields are when, ack, action, ack_delay_ms, action_delay_ms, times, on, timeout_s, path, value, count and size)"},
     {"{\"when\":\"now\",\"action\":5}", "field \"action\" must be a string, not a number"},
     {"{\"when\":\"now\",\"when\":\"now\",\"action\":\"reboot\"}", "duplicate field \"when\""},
     {"{\"when\":\"soon\",\"action\":\"reboot\"}",
      "field \"when\" must be \"now\" or \"onshutdown\", not \"soon\""},
     {"{\"when\":\"now\",\"action\":\"explode\"}",
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault or soft-reset, not "
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not "
      "\"explode\""},
     {"\x01\x02\x03\xff\xfe", "not valid JSON (at byte 0)"},
 };
