@@ -29,6 +29,7 @@ static void read_cmdline(struct boot_info *bi, uint64_t paddr)
 static void read_memmap(struct boot_info *bi, const struct hvm_start_info *si)
 {
     bi->ram_bytes = 0;
+    bi->image_ram_end = 0;
     bi->memmap_entries = bi->memmap_read = 0;
     /* Version 0 ends before memmap_paddr: not even its fields are read. */
     bi->has_memmap = si->version >= 1 && si->memmap_paddr && si->memmap_entries;
@@ -38,8 +39,12 @@ static void read_memmap(struct boot_info *bi, const struct hvm_start_info *si)
     bi->memmap_read = si->memmap_entries < BOOT_MEMMAP_MAX ? si->memmap_entries : BOOT_MEMMAP_MAX;
     const struct hvm_memmap_table_entry *map = arch_paddr_to_ptr(si->memmap_paddr);
     for (uint32_t i = 0; i < bi->memmap_read; i++) {
-        if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
-            bi->ram_bytes += map[i].size;
+        if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
+            continue;
+        bi->ram_bytes += map[i].size;
+        /* The image is loaded at 1 MiB (linker.ld): what follows it here is free. */
+        if (map[i].addr <= 0x100000 && map[i].size > 0x100000 - map[i].addr)
+            bi->image_ram_end = map[i].addr + map[i].size;
     }
 }
 

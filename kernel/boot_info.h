@@ -27,6 +27,7 @@ struct boot_info {
     uint32_t memmap_entries;        /* as many as start_info says */
     uint32_t memmap_read;           /* as many as were read: at most BOOT_MEMMAP_MAX */
     uint64_t ram_bytes;             /* RAM in the entries read */
+    uint64_t image_ram_end;         /* the end of the RAM entry holding 1 MiB (the image), or 0 */
 };
 
 /* Read si into *bi (physical addresses through arch_paddr_to_ptr()). */

@@ -38,10 +38,13 @@ int cmdline_control_config(const char *cmdline, struct control_config *cfg);
  * CMDLINE_AGENT_VERSION), ip=ADDR (IPv4 or IPv6, up to CONTROL_IPS_MAX of them),
  * heartbeat=N (seconds, 1 to CMDLINE_HEARTBEAT_MAX; 0 or absent: none).  A bad
  * value is logged and left out (or the default kept); returns their number.
- * The memory figures are the caller's.
+ * memcheck=MiB (1 to CMDLINE_MEMCHECK_MAX_MIB) or memcheck=all sets
+ * cfg->memcheck.on, .all and .mib.  The memory figures and the free range
+ * are the caller's.
  */
-#define CMDLINE_AGENT_VERSION "8.4.0.1"
-#define CMDLINE_HEARTBEAT_MAX 86400u
+#define CMDLINE_MEMCHECK_MAX_MIB 1048576u
+#define CMDLINE_AGENT_VERSION    "8.4.0.1"
+#define CMDLINE_HEARTBEAT_MAX    86400u
 int cmdline_agent_config(const char *cmdline, struct control_config *cfg);
 
 #endif

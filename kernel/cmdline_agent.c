@@ -123,9 +123,35 @@ static int parse_heartbeat(const char *cmdline, unsigned int *seconds)
     return 1;
 }
 
+static int parse_memcheck(const char *cmdline, struct control_memcheck_config *m)
+{
+    char val[16], buf[64];
+    uint32_t mib = 0;
+
+    m->on = m->all = false;
+    m->mib = 0;
+    int n = cmdline_get(cmdline, "memcheck", val, sizeof(val));
+    if (n == CMDLINE_NOT_FOUND)
+        return 0;
+    const char *p = val;
+    if (n >= 0 && strcmp(val, "all") == 0) {
+        m->on = m->all = true;
+        return 0;
+    }
+    if (n >= 0 && parse_number(&p, CMDLINE_MEMCHECK_MAX_MIB, &mib) && !*p && mib > 0) {
+        m->on = true;
+        m->mib = mib;
+        return 0;
+    }
+    log_error("cmdline", "memcheck=%s: expected MiB from 1 to %u, or all; no memcheck",
+              shown(buf, sizeof(buf), val, n, sizeof(val)), CMDLINE_MEMCHECK_MAX_MIB);
+    return 1;
+}
+
 int cmdline_agent_config(const char *cmdline, struct control_config *cfg)
 {
     int bad = parse_agent(cmdline, &cfg->agent);
+    bad += parse_memcheck(cmdline, &cfg->memcheck);
     bad += parse_ips(cmdline, &cfg->agent);
     bad += parse_heartbeat(cmdline, &cfg->heartbeat_s);
     return bad;

@@ -106,6 +106,7 @@ int control_start(struct control *c)
 
     boot_id_draw(&c->boot_id, c->power.now_ns(c->power.ctx));
     log_info("boot-id", "%s (%s)", c->boot_id.hex, c->boot_id.source);
+    control_memcheck_start(c);
 
     status_publish_features(c);
     control_offer_suspend_channel(c);

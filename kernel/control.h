@@ -20,6 +20,7 @@
 #include "drivers/xenstore.h"
 #include "kernel/boot_id.h"
 #include "kernel/command.h"
+#include "kernel/memcheck.h"
 
 /* What the interpreter needs of the machine: the kernel's is kernel/power.c and the timer. */
 struct control_power {
@@ -76,6 +77,13 @@ struct control_agent_config {
     uint64_t mem_used_kib;  /* what the VM itself takes of it */
 };
 
+/* memcheck=MiB or memcheck=all, and the free RAM it may fill (the kernel's main.c finds it). */
+struct control_memcheck_config {
+    bool on, all;
+    uint32_t mib;
+    uint64_t free_first_pfn, free_pages;
+};
+
 struct control_config {
     enum control_feature feature_poweroff;
     enum control_feature feature_reboot;
@@ -83,6 +91,7 @@ struct control_config {
     bool suspend_evtchn; /* offer the suspend event channel (device/suspend/event-channel) */
     struct control_agent_config agent;
     unsigned int heartbeat_s; /* heartbeat=N: every N s; 0: none */
+    struct control_memcheck_config memcheck;
 };
 
 /* The watch tokens; events with other tokens are not the interpreter's. */
@@ -164,7 +173,8 @@ struct control {
     uint64_t heartbeat_due_ns; /* the next heartbeat, while cfg.heartbeat_s */
     unsigned long heartbeats;
 
-    struct boot_id boot_id; /* drawn by control_start(), kept in RAM across suspends */
+    struct boot_id boot_id;   /* drawn by control_start(), kept in RAM across suspends */
+    struct memcheck memcheck; /* the pages memcheck= filled */
 
     /* The watches; "ready" only while xenstored has all three. */
     bool watching_shutdown, watching_testing, watching_sysrq;

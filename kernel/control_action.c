@@ -45,6 +45,8 @@ static void resumed(struct control *c)
     control_offer_suspend_channel(c);
     control_watches_lost(c);
     agent_publish(c);
+    if (c->cfg.memcheck.on)
+        control_memcheck(c);
     status_publish_all(c);
 }
 
@@ -61,6 +63,9 @@ static void suspend(struct control *c)
     if (rc > 0) {
         s->last_suspend = "cancelled";
         log_info("suspend", "cancelled");
+        /* A checkpoint: the memory went out and this copy goes on; check it all the same. */
+        if (c->cfg.memcheck.on)
+            control_memcheck(c);
         /* Requests may have come meanwhile; the watches still stand, but look anyway. */
         c->reread_shutdown = c->reread_testing = c->reread_sysrq = true;
         c->reread_retry = (struct control_retry){.due = true, .at = 0};

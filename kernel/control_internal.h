@@ -10,6 +10,7 @@
  *   control_action.c    carrying out an action, and what a suspend leaves
  *   agent.c             the guest-agent keys and the heartbeat (periodic work)
  *   control_xenstore.c  the guest's own xenstore operations on command
+ *   control_memcheck.c  memcheck=: the pages filled at boot, verified later
  */
 #ifndef KERNEL_CONTROL_INTERNAL_H
 #define KERNEL_CONTROL_INTERNAL_H
@@ -131,7 +132,9 @@ void agent_publish(struct control *c);
 /* Carry out xenstore-write, xenstore-rm or xenstore-flood (last-result, a console line). */
 void control_xenstore_op(struct control *c, const struct command *cmd);
 
-/* The action memcheck: verify the memcheck= pattern and publish the result. */
+/* memcheck=: fill the pages (at boot, after the boot-id is drawn). */
+void control_memcheck_start(struct control *c);
+/* The action memcheck (and after a resume): verify them, publish the result. */
 void control_memcheck(struct control *c);
 /* The refresh (every CONTROL_AGENT_REFRESH_S) and the heartbeat, when due. */
 void agent_run_due(struct control *c);

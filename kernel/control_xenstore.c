@@ -58,11 +58,6 @@ static void flood(struct control *c, const struct command *cmd, const char *show
              cmd->size, shown, result_name(rc));
 }
 
-void control_memcheck(struct control *c)
-{
-    status_error(c, "memcheck", "nothing to check (the command line has no memcheck=)");
-}
-
 void control_xenstore_op(struct control *c, const struct command *cmd)
 {
     char shown[SHOWN_REQUEST_CHARS];

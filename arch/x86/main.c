@@ -66,6 +66,12 @@ void kernel_main(const struct hvm_start_info *si)
     /* What the guest agent reports: the memory map's RAM, and this image in it (all it uses). */
     config.agent.mem_total_kib = boot.ram_bytes / 1024;
     config.agent.mem_used_kib = ((uint64_t)(__image_end - __image_start) + 4095) / 4096 * 4;
+    /* memcheck= may fill the RAM after the image (start_info, read already, is there too). */
+    uint64_t free_pfn = ((uint64_t)(uintptr_t)__image_end + 4095) / 4096;
+    if (boot.image_ram_end / 4096 > free_pfn) {
+        config.memcheck.free_first_pfn = free_pfn;
+        config.memcheck.free_pages = boot.image_ram_end / 4096 - free_pfn;
+    }
     struct control_power power = {
         .shutdown = power_shutdown,
         .now_ns = power_clock_ns,

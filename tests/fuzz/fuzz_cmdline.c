@@ -22,7 +22,7 @@
  *    values, and logs exactly one whole, printable "test-vm: cmdline:
  *    error: " line for each;
  *  - the agent's words as the model says: agent=on|off, agent-version=A.B.C.D,
- *    heartbeat=N (0 to 86400), and every ip= word kept exactly when libc's
+ *    heartbeat=N (0 to 86400), memcheck=MiB|all, and every ip= word kept exactly when libc's
  *    inet_pton() takes it as IPv4 or IPv6 (the first CONTROL_IPS_MAX of them),
  *    in order;
  *  - watchdog_cmdline() (kernel/watchdog.c) returns the model's N for a
@@ -185,6 +185,19 @@ static void check_agent(const char *cmdline, const struct control_config *cfg, i
             ++*bad;
     }
     check(cfg->heartbeat_s == heartbeat, "heartbeat= as the model says");
+
+    bool memcheck = false, all = false;
+    unsigned int mib = 0;
+    if (model_get(cmdline, "memcheck", &v, &n)) {
+        if (n == 3 && memcmp(v, "all", 3) == 0)
+            memcheck = all = true;
+        else if (n < 16 && model_number(v, n, 1048576) && strtoul(v, NULL, 10) > 0)
+            memcheck = true, mib = (unsigned int)strtoul(v, NULL, 10);
+        else
+            ++*bad;
+    }
+    check(cfg->memcheck.on == memcheck && cfg->memcheck.all == all && cfg->memcheck.mib == mib,
+          "memcheck= as the model says");
 
     unsigned int kept = 0;
     for (int i = 0; model_get_nth(cmdline, "ip", i, &v, &n); i++) {
