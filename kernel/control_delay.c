@@ -18,26 +18,17 @@ static uint64_t now_ns(const struct control *c)
     return c->power.now_ns(c->power.ctx);
 }
 
-/* The VM's clock in ms when the step is due, as data/test-vm/due-ms shows it. */
-static void publish_due(struct control *c)
-{
-    if (c->delayed.step == CONTROL_STEP_NONE)
-        status_put(c, "due-ms", "");
-    else
-        status_put_number(c, "due-ms", (unsigned long)(c->delayed.due_ns / 1000000u));
-}
-
 static void schedule(struct control *c, enum control_step step, const struct command *cmd,
                      uint32_t delay_ms)
 {
     c->delayed.step = step;
     c->delayed.cmd = *cmd;
     c->delayed.due_ns = now_ns(c) + (uint64_t)delay_ms * 1000000u;
-    publish_due(c);
+    status_publish_due(c);
     status_set_state(c, step == CONTROL_STEP_ACK ? "acking" : "acting");
 }
 
-static void after_ack(struct control *c, const struct command *cmd)
+void control_act_after_delay(struct control *c, const struct command *cmd)
 {
     if (cmd->action_delay_ms) {
         log_info("action", "%s in %u ms (action_delay_ms)", command_action_name(cmd->action),
@@ -46,11 +37,6 @@ static void after_ack(struct control *c, const struct command *cmd)
         return;
     }
     control_act(c, cmd);
-}
-
-void control_act_after_delay(struct control *c, const struct command *cmd)
-{
-    after_ack(c, cmd);
 }
 
 void control_acked(struct control *c, const struct command *cmd,
@@ -78,7 +64,7 @@ void control_acked(struct control *c, const struct command *cmd,
         log_info("control/shutdown", "acked %s (wrote \"\")", shown);
         break;
     }
-    after_ack(c, cmd);
+    control_act_after_delay(c, cmd);
 }
 
 void control_delay_ack(struct control *c, const struct command *cmd,
@@ -113,7 +99,7 @@ void control_delay_cancel(struct control *c)
                             : "control/testing: cancels the delayed action of ",
                         text, "");
     c->delayed.step = CONTROL_STEP_NONE;
-    publish_due(c);
+    status_publish_due(c);
 }
 
 /* The transaction body of a delayed ack: only if the key still holds the request. */
@@ -149,11 +135,11 @@ static void run_ack(struct control *c)
     quote(shown, sizeof(shown), request->bytes, request->len, QUOTE_LOG, SIZE_MAX);
     int rc = xenstore_transaction_retry(c->xs, ack_if_unchanged, c, XENSTORE_TX_MAX_TRIES);
     c->delayed.step = CONTROL_STEP_NONE;
-    publish_due(c);
+    status_publish_due(c);
     if (rc == XENSTORE_VALUE_CHANGED) {
         log_info("control/shutdown", "%s was changed or removed before its delayed ack: not acked",
                  shown);
-        after_ack(c, &cmd);
+        control_act_after_delay(c, &cmd);
     } else if (rc < 0) {
         status_error(c, SHUTDOWN_PATH, "acking %s failed (%s); not carried out", shown,
                      xenstore_error_name(rc));
@@ -173,6 +159,6 @@ void control_delay_run_due(struct control *c)
     }
     struct command cmd = c->delayed.cmd;
     c->delayed.step = CONTROL_STEP_NONE;
-    publish_due(c);
+    status_publish_due(c);
     control_act(c, &cmd);
 }

@@ -79,6 +79,14 @@ void status_set_state(struct control *c, const char *state)
         status_put(c, "state", state);
 }
 
+void status_publish_due(struct control *c)
+{
+    if (c->delayed.step == CONTROL_STEP_NONE)
+        status_put(c, "due-ms", "");
+    else
+        status_put_number(c, "due-ms", (unsigned long)(c->delayed.due_ns / 1000000u));
+}
+
 void status_publish_all(struct control *c)
 {
     const struct control_status *s = &c->status;
@@ -97,10 +105,7 @@ void status_publish_all(struct control *c)
     /* There from boot: a flood that used up the quota can still update them. */
     status_put(c, "last-result", s->last_result);
     status_put_number(c, "flood-written", s->flood_written);
-    if (c->delayed.step == CONTROL_STEP_NONE)
-        status_put(c, "due-ms", "");
-    else
-        status_put_number(c, "due-ms", (unsigned long)(c->delayed.due_ns / 1000000u));
+    status_publish_due(c);
     c->status.published = true;
     status_set_state(c, NULL);
 }

@@ -41,6 +41,9 @@ void status_publish_all(struct control *c);
  */
 void status_set_state(struct control *c, const char *state);
 
+/* Publish "due-ms": when the delayed step is due (the VM's clock in ms), or "". */
+void status_publish_due(struct control *c);
+
 /* Publish "pending" (the normalised pending command, or ""). */
 void status_publish_pending(struct control *c);
 
