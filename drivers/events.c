@@ -19,19 +19,27 @@ struct binding {
     void *ctx;
 };
 
-/* Our page that Xen's shared_info replaces (XENMEM_add_to_physmap). */
-static struct shared_info shared_page __attribute__((aligned(4096)));
+/*
+ * Our page that Xen's shared_info replaces (XENMEM_add_to_physmap): all 4 KiB
+ * of it.  struct shared_info is smaller (3 KiB); had other variables shared
+ * the frame, mapping Xen's page over it would have swapped them for Xen's
+ * zeros (the timer's port, the NMI count...).
+ */
+static union {
+    struct shared_info info;
+    uint8_t frame[4096];
+} shared_frame __attribute__((aligned(4096)));
 static struct binding bindings[EVENTS_MAX_BINDINGS];
 static uint64_t upcall_count, spurious_count, bad_port_count, halt_skips;
 
 struct shared_info *events_shared_info(void)
 {
-    return &shared_page;
+    return &shared_frame.info;
 }
 
 int events_init(uint8_t vector)
 {
-    uint64_t gpfn = arch_ptr_to_pfn(&shared_page);
+    uint64_t gpfn = arch_ptr_to_pfn(&shared_frame.info);
     long rc = xen_map_shared_info(gpfn);
     if (rc) {
         log_error("events", "mapping shared_info failed (%s)", xen_errno_name(rc));
@@ -40,8 +48,8 @@ int events_init(uint8_t vector)
 
     memset(bindings, 0, sizeof(bindings));
     /* Start with every port masked; events_bind() unmasks what we use. */
-    for (unsigned int i = 0; i < sizeof(shared_page.evtchn_mask) / sizeof(xen_ulong_t); i++)
-        __atomic_store_n(&shared_page.evtchn_mask[i], ~(xen_ulong_t)0, __ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < sizeof(shared_frame.info.evtchn_mask) / sizeof(xen_ulong_t); i++)
+        __atomic_store_n(&shared_frame.info.evtchn_mask[i], ~(xen_ulong_t)0, __ATOMIC_SEQ_CST);
 
     /* Type 2 (bits 63:56): deliver upcalls as this interrupt vector. */
     rc = xen_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | vector);
@@ -151,7 +159,7 @@ void events_mask(evtchn_port_t port)
 {
     if (!port_in_abi(port, "a mask"))
         return;
-    __atomic_fetch_or(&shared_page.evtchn_mask[port / BITS_PER_WORD],
+    __atomic_fetch_or(&shared_frame.info.evtchn_mask[port / BITS_PER_WORD],
                       (xen_ulong_t)1 << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
 }
 
@@ -170,7 +178,7 @@ int events_notify(evtchn_port_t port)
 
 void events_upcall(void)
 {
-    struct vcpu_info *vcpu = &shared_page.vcpu_info[0];
+    struct vcpu_info *vcpu = &shared_frame.info.vcpu_info[0];
 
     upcall_count++;
     __atomic_store_n(&vcpu->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
@@ -179,13 +187,14 @@ void events_upcall(void)
     while (words) {
         unsigned int w = (unsigned int)__builtin_ctzl(words);
         words &= words - 1;
-        xen_ulong_t pending = __atomic_load_n(&shared_page.evtchn_pending[w], __ATOMIC_SEQ_CST) &
-                              ~__atomic_load_n(&shared_page.evtchn_mask[w], __ATOMIC_SEQ_CST);
+        xen_ulong_t pending =
+            __atomic_load_n(&shared_frame.info.evtchn_pending[w], __ATOMIC_SEQ_CST) &
+            ~__atomic_load_n(&shared_frame.info.evtchn_mask[w], __ATOMIC_SEQ_CST);
         while (pending) {
             unsigned int bit = (unsigned int)__builtin_ctzl(pending);
             pending &= pending - 1;
             evtchn_port_t port = w * BITS_PER_WORD + bit;
-            __atomic_fetch_and(&shared_page.evtchn_pending[w], ~((xen_ulong_t)1 << bit),
+            __atomic_fetch_and(&shared_frame.info.evtchn_pending[w], ~((xen_ulong_t)1 << bit),
                                __ATOMIC_SEQ_CST);
             const struct binding *b = binding_of(port);
             if (b && b->fn) {

@@ -204,6 +204,12 @@ void xen_sim_advance_ns(uint64_t ns)
     watchdogs_expire();
 }
 
+void xen_sim_advance_tsc(uint64_t ticks)
+{
+    sim.tsc += ticks;
+    watchdogs_expire();
+}
+
 bool xen_sim_timer_armed(void)
 {
     return sim.timer_armed;
@@ -712,7 +718,13 @@ long hypercall_hvm_op(unsigned int cmd, void *arg)
     }
 }
 
-/* The guest's page becomes shared_info: it now shows what Xen holds. */
+/*
+ * The guest's page becomes shared_info: it now shows what Xen holds.  The
+ * whole 4 KiB frame is Xen's: what the guest kept after struct shared_info
+ * in that page is gone (Xen's page is zero there).  The sim writes all of
+ * it, so that a guest whose page is smaller than 4 KiB (other variables
+ * sharing it) trips AddressSanitizer here.
+ */
 static long map_shared_info(const struct xen_add_to_physmap *x)
 {
     if (!is_self(x->domid))
@@ -720,8 +732,10 @@ static long map_shared_info(const struct xen_add_to_physmap *x)
     if (x->space != XENMAPSPACE_shared_info || x->idx != 0)
         return -EINVAL;
     struct shared_info *page = arch_pfn_to_ptr(x->gpfn);
-    if (page != sim.shared_info)
+    if (page != sim.shared_info) {
         memcpy(page, sim.shared_info, sizeof(*page));
+        memset((char *)page + sizeof(*page), 0, 4096 - sizeof(*page));
+    }
     sim.shared_info = page;
     xen_sim_update_time_record();
     return 0;
