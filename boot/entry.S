@@ -3,7 +3,10 @@
  * mode, paging off, flat segments, interrupts off, with %ebx holding the
  * physical address of struct hvm_start_info.  We check its magic, clear BSS,
  * identity-map the first 4 GiB with 2 MiB pages (the console ring sits just
- * under 4 GiB), enter long mode, set up a stack and call C.
+ * under 4 GiB), enter long mode, set up a stack and call C.  The very first
+ * instruction reads the TSC, where the guest's boot time starts
+ * (kernel/boot_time.h): boot_entry_tsc is in .data, which the BSS clearing
+ * leaves alone.
  */
 #include "boot/layout.h"
 
@@ -33,6 +36,9 @@
     .code32
     .globl pvh_start32
 pvh_start32:
+    rdtsc                         /* before anything else: the boot time's zero */
+    mov %eax, boot_entry_tsc
+    mov %edx, boot_entry_tsc + 4
     cld
     cmpl $XEN_HVM_START_MAGIC, (%ebx)
     jne bad_magic
@@ -110,6 +116,12 @@ long_mode:
 5:  cli
     hlt
     jmp 5b
+
+    .section .data
+    .balign 8
+    .globl boot_entry_tsc
+boot_entry_tsc:
+    .quad 0
 
     .section .rodata
 bad_magic_msg:

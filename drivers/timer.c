@@ -8,38 +8,16 @@
 static uint64_t fired;
 static evtchn_port_t timer_port;
 
-uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc)
-{
-    uint64_t delta = tsc - t->tsc_timestamp;
-    int shift = t->tsc_shift;
-    /* Xen never sends a shift beyond -63..63, but shifting that far is undefined in C. */
-    if (shift >= 64 || shift <= -64)
-        delta = 0; /* every bit shifted out */
-    else if (shift >= 0)
-        delta <<= shift;
-    else
-        delta >>= -shift;
-    return t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-}
-
 uint64_t time_now_ns(void)
 {
-    const volatile struct vcpu_time_info *t = &events_shared_info()->vcpu_info[0].time;
-    struct vcpu_time_info copy;
-    uint32_t version;
+    struct vcpu_time_info now;
+    time_record(&now);
+    return pvclock_read_ns(&now, arch_rdtsc());
+}
 
-    /* Xen bumps the version to odd while it updates the record. */
-    do {
-        version = t->version;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        copy.tsc_timestamp = t->tsc_timestamp;
-        copy.system_time = t->system_time;
-        copy.tsc_to_system_mul = t->tsc_to_system_mul;
-        copy.tsc_shift = t->tsc_shift;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    } while ((version & 1) || version != t->version);
-
-    return pvclock_read_ns(&copy, arch_rdtsc());
+void time_record(struct vcpu_time_info *copy)
+{
+    pvclock_snapshot(&events_shared_info()->vcpu_info[0].time, copy);
 }
 
 static void timer_event(evtchn_port_t port, void *ctx)

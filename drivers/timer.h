@@ -9,15 +9,16 @@
 #include <stdint.h>
 
 #include "arch/xen.h"
+#include "drivers/pvclock.h"
 
 #define NS_PER_MS    1000000ull
 #define NS_PER_S     1000000000ull
 #define TIME_FOREVER UINT64_MAX
 
-/* Nanoseconds since the domain started, from a vcpu_time_info record. */
-uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc);
-
+/* Nanoseconds since the domain started: this vCPU's pvclock record at the TSC now. */
 uint64_t time_now_ns(void);
+/* A consistent copy of this vCPU's pvclock record (its rate, for TSC readings taken earlier). */
+void time_record(struct vcpu_time_info *copy);
 
 /*
  * Bind VIRQ_TIMER (again, after a resume): 0, EVENTS_STILL_BOUND if Xen had

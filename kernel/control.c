@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "kernel/boot_time.h"
 #include "kernel/status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
@@ -103,6 +104,7 @@ int control_start(struct control *c)
         status_error(c, "domid", "reading it failed (%s)", xenstore_error_name(n));
         first_err = n;
     }
+    boot_time_mark(BOOT_STAGE_DOMID);
 
     boot_id_draw(&c->boot_id, c->power.now_ns(c->power.ctx));
     log_info("boot-id", "%s (%s)", c->boot_id.hex, c->boot_id.source);
@@ -112,8 +114,10 @@ int control_start(struct control *c)
     control_offer_suspend_channel(c);
     log_info("features", "poweroff=%s reboot=%s suspend=%s", feature_name(c->cfg.feature_poweroff),
              feature_name(c->cfg.feature_reboot), feature_name(c->cfg.feature_suspend));
+    boot_time_mark(BOOT_STAGE_FEATURES);
 
     int err = control_watch_keys(c);
+    boot_time_mark(BOOT_STAGE_WATCHES);
     if (!first_err)
         first_err = err;
 

@@ -4,6 +4,7 @@
 #include "drivers/events.h"
 #include "drivers/timer.h"
 #include "drivers/xen_errno.h"
+#include "kernel/boot_time.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 
@@ -126,11 +127,15 @@ int devices_bring_up(struct devices *d, uint8_t upcall_vector)
 {
     d->upcall_vector = upcall_vector;
     int rc = events_and_timer_up(d);
+    boot_time_mark(BOOT_STAGE_EVENTS);
     if (rc)
         return rc;
     /* No console ring is survivable: the log still reaches port 0xe9. */
     console_up(d);
-    return xenstore_up(d, false);
+    boot_time_mark(BOOT_STAGE_CONSOLE);
+    rc = xenstore_up(d, false);
+    boot_time_mark(BOOT_STAGE_XENSTORE);
+    return rc;
 }
 
 static void suspend_event(evtchn_port_t port, void *ctx)

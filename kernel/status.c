@@ -1,6 +1,8 @@
 /* Publishing the control interpreter's status: see status.h. */
 #include "kernel/status.h"
 
+#include "drivers/timer.h"
+#include "kernel/boot_time.h"
 #include "kernel/control_internal.h"
 #include "lib/log.h"
 #include "lib/printk.h"
@@ -87,6 +89,24 @@ void status_publish_due(struct control *c)
         status_put_number(c, "due-ms", (unsigned long)(c->delayed.due_ns / 1000000u));
 }
 
+/*
+ * The boot time, once: at the first status_publish_all() after boot (not
+ * after a resume), just before "state".  boot_time_report() marks "ready".
+ */
+static void publish_boot_time(struct control *c)
+{
+    struct vcpu_time_info rate;
+    char stages[BOOT_TIME_REPORT_MAX];
+    unsigned long us = 0;
+
+    time_record(&rate);
+    if (!boot_time_report(&rate, stages, &us))
+        return;
+    log_info("boot", "%lu us from entry to ready (%s)", us, stages);
+    status_put_number(c, "boot-us", us);
+    status_put(c, "boot-stages", stages);
+}
+
 void status_publish_all(struct control *c)
 {
     const struct control_status *s = &c->status;
@@ -106,6 +126,7 @@ void status_publish_all(struct control *c)
     status_put(c, "last-result", s->last_result);
     status_put_number(c, "flood-written", s->flood_written);
     status_publish_due(c);
+    publish_boot_time(c);
     c->status.published = true;
     status_set_state(c, NULL);
 }

@@ -9,7 +9,7 @@
 #include "arch/x86/idt.h"
 #include "arch/x86/xen_cpuid.h"
 #include "arch/x86/main.h"
-#include "lib/log.h"
+#include "kernel/boot_time.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
@@ -30,13 +30,6 @@ static void debug_port_sink(const char *s, size_t len, void *ctx)
     debug_port_write(s, len);
 }
 
-uint64_t arch_rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 void panic(const char *fmt, ...)
 {
     char msg[PRINTK_LINE_MAX];
@@ -51,8 +44,12 @@ void panic(const char *fmt, ...)
     halt_forever();
 }
 
+extern const uint64_t boot_entry_tsc; /* boot/entry.S: the TSC at its first instruction */
+
 void arch_start(const struct hvm_start_info *start_info)
 {
+    boot_time_start(boot_entry_tsc);
+    boot_time_mark(BOOT_STAGE_C_ENTRY);
     printk_add_sink(debug_port_sink, 0);
 
     uint32_t base = xen_cpuid_base();
@@ -68,6 +65,7 @@ void arch_start(const struct hvm_start_info *start_info)
     idt_init();
     if (hypercall_page_init(base) < 0)
         halt_forever(); /* no hypercalls: nothing else can report or crash */
+    boot_time_mark(BOOT_STAGE_HYPERCALL_PAGE);
 
     kernel_main(start_info);
 }

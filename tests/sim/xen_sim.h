@@ -132,6 +132,8 @@ uint64_t xen_sim_now_ns(void); /* what the pvclock record gives for the TSC now 
 uint64_t xen_sim_tsc(void);
 /* Move the TSC forward so that xen_sim_now_ns() grows by at least ns. */
 void xen_sim_advance_ns(uint64_t ns);
+/* Move the TSC forward by exactly ticks (for tests of what the guest makes of TSC readings). */
+void xen_sim_advance_tsc(uint64_t ticks);
 /*
  * Change the TSC's scale (ns = ((tsc delta << shift) * mul) >> 32, shift may
  * be negative) and publish a fresh pvclock record.  Default: a 2.5 GHz TSC,
