@@ -470,9 +470,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 /*
- * Every input allocates a lot in the fake xenstored (its transactions copy the
- * whole store); recording 5 frames per allocation instead of 30 makes inputs
- * about a quarter faster.  ASAN_OPTIONS=malloc_context_size=30 overrides it
+ * Every input allocates a lot in the fake xenstored (its nodes, requests and
+ * events); recording 5 frames per allocation instead of 30 makes inputs
+ * faster.  ASAN_OPTIONS=malloc_context_size=30 overrides it
  * when a report needs the full allocation stack.
  */
 const char *__asan_default_options(void);

@@ -12,15 +12,9 @@
 #include <string.h>
 
 #include "drivers/xenstore.h"
+#include "sim/fxs_tree.h"
 
 #define HOME_MAX 32
-
-struct node {
-    char *name; /* one path component; "" for the root */
-    char *value;
-    size_t len;
-    struct node *parent, *children, *next; /* children in creation order */
-};
 
 struct watch {
     char *path; /* as the guest gave it */
@@ -39,12 +33,11 @@ struct change {
 struct txn {
     uint32_t id;
     /*
-     * The transaction's own copy of the store, made only when needed (copy
-     * on write): at its first change, or just before the store changes
-     * outside it.  NULL until then: it sees the store itself, which has not
-     * changed since it started.  Most transactions only read.
+     * The store as the transaction sees it: the store's own root when it
+     * started, shared (fxs_tree.h: a change copies only the nodes on its
+     * path, in the transaction or outside it).
      */
-    struct node *root;
+    struct fxs_node *root;
     uint64_t start_gen; /* fx->generation when it started */
     struct change *changes, **changes_tail;
     struct txn *next;
@@ -55,7 +48,7 @@ struct fake_xenstored {
     unsigned int domid;
     char home[HOME_MAX]; /* /local/domain/<domid> */
 
-    struct node *root;
+    struct fxs_node *root;
     uint64_t generation; /* bumped by every change outside a transaction */
     struct watch *watches;
     struct txn *txns;
@@ -106,98 +99,13 @@ static char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
-/* ---- nodes */
-
-static struct node *node_new(struct node *parent, const char *name, size_t name_len)
-{
-    struct node *n = calloc(1, sizeof(*n));
-    if (!n)
-        abort();
-    n->name = xstrndup(name, name_len);
-    n->value = xstrdup("");
-    n->parent = parent;
-    if (parent) {
-        struct node **link = &parent->children;
-        while (*link)
-            link = &(*link)->next;
-        *link = n;
-    }
-    return n;
-}
-
-static void node_free(struct node *n)
-{
-    while (n->children) {
-        struct node *c = n->children;
-        n->children = c->next;
-        node_free(c);
-    }
-    free(n->name);
-    free(n->value);
-    free(n);
-}
-
-static void node_unlink(struct node *n)
-{
-    struct node **link = &n->parent->children;
-    while (*link != n)
-        link = &(*link)->next;
-    *link = n->next;
-    n->parent = NULL;
-    n->next = NULL;
-}
-
-static struct node *node_clone(const struct node *n, struct node *parent)
-{
-    struct node *copy = node_new(parent, n->name, strlen(n->name));
-    free(copy->value);
-    copy->value = xstrndup(n->value, n->len);
-    copy->len = n->len;
-    for (const struct node *c = n->children; c; c = c->next)
-        node_clone(c, copy);
-    return copy;
-}
-
-static struct node *child(struct node *n, const char *name, size_t name_len)
-{
-    for (struct node *c = n->children; c; c = c->next) {
-        if (strlen(c->name) == name_len && memcmp(c->name, name, name_len) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-/* Walk an absolute path; create missing nodes (with empty values) if asked. */
-static struct node *walk(struct node *root, const char *abs, bool create)
-{
-    struct node *n = root;
-    const char *p = abs + 1;
-    while (n && *p) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        struct node *c = child(n, p, len);
-        if (!c && create)
-            c = node_new(n, p, len);
-        n = c;
-        p += len + (slash ? 1 : 0);
-    }
-    return n;
-}
-
-static void node_set(struct node *n, const char *value, size_t len)
-{
-    free(n->value);
-    n->value = xstrndup(value, len);
-    n->len = len;
-}
-
 /* ---- paths */
 
 static bool valid_chars(const char *p)
 {
     for (; *p; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr("-/_@", *p)))
+              *p == '-' || *p == '/' || *p == '_' || *p == '@'))
             return false;
     }
     return true;
@@ -212,29 +120,29 @@ static const char *below_home(const struct fake_xenstored *fx, const char *abs)
     return NULL;
 }
 
+/* Room for an absolute path xenstored accepts. */
+#define ABS_BUF (XENSTORE_ABS_PATH_MAX + 1)
+
 /*
- * The absolute form of a path (malloc'd), or NULL if xenstored would call
- * it invalid.  Watches may also name special paths such as "@releaseDomain".
+ * The absolute form of a path, in abs (ABS_BUF bytes); false if xenstored
+ * would call the path invalid.  Watches may also name special paths such as
+ * "@releaseDomain".  No allocation: every request and fxs_* call makes one.
  */
-static char *absolute(const struct fake_xenstored *fx, const char *path, bool allow_special)
+static bool absolute(const struct fake_xenstored *fx, const char *path, bool allow_special,
+                     char *abs)
 {
-    char *abs;
-    if (path[0] == '/' || (allow_special && path[0] == '@')) {
-        abs = xstrdup(path);
-    } else {
-        abs = xmalloc(strlen(fx->home) + strlen(path) + 2);
-        sprintf(abs, "%s/%s", fx->home, path);
+    bool rooted = path[0] == '/' || (allow_special && path[0] == '@');
+    size_t home_len = rooted ? 0 : strlen(fx->home) + 1, len = home_len + strlen(path);
+    if (!path[0] || len > XENSTORE_ABS_PATH_MAX)
+        return false;
+    if (!rooted) {
+        memcpy(abs, fx->home, home_len - 1);
+        abs[home_len - 1] = '/';
     }
-    size_t len = strlen(abs);
+    memcpy(abs + home_len, path, len - home_len + 1);
     const char *rel = below_home(fx, abs);
-    bool ok = path[0] != '\0' && valid_chars(abs) && !strstr(abs, "//") &&
-              (len == 1 || abs[len - 1] != '/') && len <= XENSTORE_ABS_PATH_MAX &&
-              (!rel || strlen(rel) <= XENSTORE_REL_PATH_MAX);
-    if (!ok) {
-        free(abs);
-        return NULL;
-    }
-    return abs;
+    return valid_chars(abs) && !strstr(abs, "//") && (len == 1 || abs[len - 1] != '/') &&
+           (!rel || strlen(rel) <= XENSTORE_REL_PATH_MAX);
 }
 
 /* True if path is base or below it. */
@@ -348,7 +256,7 @@ static void txn_end(struct fake_xenstored *fx, struct txn *t)
         link = &(*link)->next;
     *link = t->next;
     if (t->root)
-        node_free(t->root);
+        fxs_node_put(t->root);
     while (t->changes) {
         struct change *c = t->changes;
         t->changes = c->next;
@@ -376,40 +284,25 @@ static void changed(struct fake_xenstored *fx, struct txn *t, const char *abs, b
 }
 
 /* The store a transaction sees (t NULL: the store itself). */
-static struct node *view(struct fake_xenstored *fx, const struct txn *t)
+static struct fxs_node *view(struct fake_xenstored *fx, const struct txn *t)
 {
-    return t && t->root ? t->root : fx->root;
+    return t ? t->root : fx->root;
 }
 
-/* The store is about to change outside every open transaction: each keeps what it saw. */
-static void snapshot_open_txns(struct fake_xenstored *fx)
+/* Where the root of the store t changes is held (t NULL: the store itself). */
+static struct fxs_node **root_of(struct fake_xenstored *fx, struct txn *t)
 {
-    for (struct txn *t = fx->txns; t; t = t->next) {
-        if (!t->root)
-            t->root = NULL; /* copied on write */
-    }
-}
-
-/* The store as t may change it: its own copy from now on; or the store itself. */
-static struct node *writable(struct fake_xenstored *fx, struct txn *t)
-{
-    if (!t) {
-        snapshot_open_txns(fx);
-        return fx->root;
-    }
-    if (!t->root)
-        t->root = node_clone(fx->root, NULL);
-    return t->root;
+    return t ? &t->root : &fx->root;
 }
 
 static int commit(struct fake_xenstored *fx, struct txn *t)
 {
     if (t->start_gen != fx->generation)
         return -XS_EAGAIN;
-    if (!t->root)
-        return 0; /* it only read */
-    snapshot_open_txns(fx);
-    node_free(fx->root);
+    if (!t->changes)
+        return 0; /* it only read: nothing changes */
+    /* Nothing changed outside t since it started: its tree is the store plus its changes. */
+    fxs_node_put(fx->root);
     fx->root = t->root;
     t->root = NULL;
     fx->generation++;
@@ -423,29 +316,26 @@ static int commit(struct fake_xenstored *fx, struct txn *t)
 static int store_write(struct fake_xenstored *fx, struct txn *t, const char *abs, const char *value,
                        size_t len)
 {
-    node_set(walk(writable(fx, t), abs, true), value, len);
+    fxs_node_set(fxs_tree_own(root_of(fx, t), abs, true), value, len);
     changed(fx, t, abs, false);
     return 0;
 }
 
 static int store_rm(struct fake_xenstored *fx, struct txn *t, const char *abs)
 {
-    struct node *root = view(fx, t);
-    struct node *n = walk(root, abs, false);
+    struct fxs_node *root = view(fx, t);
+    struct fxs_node *n = fxs_tree_find(root, abs);
     if (n == root)
         return -XS_EINVAL;
     if (!n) {
         /* Like xenstored: removing an absent node is fine if its parent exists. */
         char *parent = xstrdup(abs);
         *strrchr(parent, '/') = '\0';
-        bool parent_exists = parent[0] == '\0' || walk(root, parent, false);
+        bool parent_exists = parent[0] == '\0' || fxs_tree_find(root, parent);
         free(parent);
         return parent_exists ? 0 : -XS_ENOENT;
     }
-    if (root != writable(fx, t)) /* t's own copy was made just now: find n in it */
-        n = walk(writable(fx, t), abs, false);
-    node_unlink(n);
-    node_free(n);
+    fxs_tree_remove(root_of(fx, t), abs);
     changed(fx, t, abs, true);
     return 0;
 }
@@ -477,21 +367,23 @@ static const char *errname(int err)
     return xenstore_error_name(err);
 }
 
-static void handle_read(struct fake_xenstored *fx, const struct request *r, struct node *n)
+static void handle_read(struct fake_xenstored *fx, const struct request *r,
+                        const struct fxs_node *n)
 {
     reply(fx, r->hdr, n->value, n->len);
 }
 
-static void handle_directory(struct fake_xenstored *fx, const struct request *r, struct node *n)
+static void handle_directory(struct fake_xenstored *fx, const struct request *r,
+                             const struct fxs_node *n)
 {
     size_t len = 0;
-    for (struct node *c = n->children; c; c = c->next)
-        len += strlen(c->name) + 1;
+    for (size_t i = 0; i < n->nchildren; i++)
+        len += n->children[i]->name_len + 1;
     char *buf = xmalloc(len);
     size_t off = 0;
-    for (struct node *c = n->children; c; c = c->next) {
-        memcpy(buf + off, c->name, strlen(c->name) + 1);
-        off += strlen(c->name) + 1;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        memcpy(buf + off, n->children[i]->name, n->children[i]->name_len + 1);
+        off += n->children[i]->name_len + 1;
     }
     reply(fx, r->hdr, buf, len);
     free(buf);
@@ -503,11 +395,11 @@ static void handle_node_request(struct fake_xenstored *fx, const struct request 
     const char *path;
     if (!strings(r, &path, 1))
         return reply_error(fx, r->hdr, "EINVAL");
-    char *abs = absolute(fx, path, false);
-    if (!abs)
+    char abs[ABS_BUF];
+    if (!absolute(fx, path, false, abs))
         return reply_error(fx, r->hdr, "EINVAL");
 
-    struct node *n = walk(view(fx, r->txn), abs, false);
+    struct fxs_node *n = fxs_tree_find(view(fx, r->txn), abs);
     bool modifies = r->hdr->type == XS_WRITE || r->hdr->type == XS_MKDIR || r->hdr->type == XS_RM;
     int err = 0;
 
@@ -535,19 +427,17 @@ static void handle_node_request(struct fake_xenstored *fx, const struct request 
     }
     if (err)
         reply_error(fx, r->hdr, errname(err));
-    free(abs);
 }
 
 static void handle_watch(struct fake_xenstored *fx, const struct request *r)
 {
     const char *s[2];
-    char *abs;
-    if (!strings(r, s, 2) || !(abs = absolute(fx, s[0], true)))
+    char abs[ABS_BUF];
+    if (!strings(r, s, 2) || !absolute(fx, s[0], true, abs))
         return reply_error(fx, r->hdr, "EINVAL");
 
     struct watch **link = find_watch(fx, s[0], s[1]);
     if (r->hdr->type == XS_UNWATCH) {
-        free(abs);
         if (!*link)
             return reply_error(fx, r->hdr, "ENOENT");
         struct watch *w = *link;
@@ -555,16 +445,14 @@ static void handle_watch(struct fake_xenstored *fx, const struct request *r)
         watch_free(w);
         return reply_ok(fx, r->hdr);
     }
-    if (*link) {
-        free(abs);
+    if (*link)
         return reply_error(fx, r->hdr, "EEXIST");
-    }
     struct watch *w = calloc(1, sizeof(*w));
     if (!w)
         abort();
     w->path = xstrdup(s[0]);
     w->token = xstrdup(s[1]);
-    w->abs = abs;
+    w->abs = xstrdup(abs);
     w->relative = s[0][0] != '/' && s[0][0] != '@';
     *link = w;
     reply_ok(fx, r->hdr);
@@ -582,7 +470,7 @@ static void handle_transaction(struct fake_xenstored *fx, const struct request *
         if (!t)
             abort();
         t->id = ++fx->next_tx_id;
-        t->root = node_clone(fx->root, NULL);
+        t->root = fxs_node_share(fx->root);
         t->start_gen = fx->generation;
         t->changes_tail = &t->changes;
         t->next = fx->txns;
@@ -769,7 +657,7 @@ static void write_domid(struct fake_xenstored *fx)
     char key[HOME_MAX + 8], value[16];
     snprintf(key, sizeof(key), "%s/domid", fx->home);
     snprintf(value, sizeof(value), "%u", fx->domid);
-    node_set(walk(fx->root, key, true), value, strlen(value));
+    fxs_node_set(fxs_tree_own(&fx->root, key, true), value, strlen(value));
 }
 
 struct fake_xenstored *fxs_create(unsigned int domid)
@@ -781,7 +669,7 @@ struct fake_xenstored *fxs_create(unsigned int domid)
     if (!fx->ring)
         abort();
     memset(fx->ring, 0, 4096);
-    fx->root = node_new(NULL, "", 0);
+    fx->root = fxs_tree_new();
     set_home(fx, domid);
     write_domid(fx);
     fx->clock_ns = 1000000000ull; /* not 0: a zero time hides bugs */
@@ -806,7 +694,7 @@ void fxs_destroy(struct fake_xenstored *fx)
     forget_guest(fx);
     for (int i = 0; i < XS_TYPE_COUNT; i++)
         free(fx->fail_next[i]);
-    node_free(fx->root);
+    fxs_node_put(fx->root);
     free(fx->out);
     free(fx->ring);
     free(fx);
@@ -819,27 +707,22 @@ struct xenstore_domain_interface *fxs_ring(struct fake_xenstored *fx)
 
 int fxs_write(struct fake_xenstored *fx, const char *path, const char *value)
 {
-    char *abs = absolute(fx, path, false);
-    if (!abs)
+    char abs[ABS_BUF];
+    if (!absolute(fx, path, false, abs))
         return -XS_EINVAL;
-    int err = strlen(value) > XENSTORE_PAYLOAD_MAX
-                  ? -XS_E2BIG
-                  : store_write(fx, NULL, abs, value, strlen(value));
-    free(abs);
-    return err;
+    return strlen(value) > XENSTORE_PAYLOAD_MAX ? -XS_E2BIG
+                                                : store_write(fx, NULL, abs, value, strlen(value));
 }
 
-static struct node *lookup(struct fake_xenstored *fx, const char *path)
+static struct fxs_node *lookup(struct fake_xenstored *fx, const char *path)
 {
-    char *abs = absolute(fx, path, false);
-    struct node *n = abs ? walk(fx->root, abs, false) : NULL;
-    free(abs);
-    return n;
+    char abs[ABS_BUF];
+    return absolute(fx, path, false, abs) ? fxs_tree_find(fx->root, abs) : NULL;
 }
 
 const char *fxs_read(struct fake_xenstored *fx, const char *path)
 {
-    struct node *n = lookup(fx, path);
+    struct fxs_node *n = lookup(fx, path);
     return n ? n->value : NULL;
 }
 
@@ -850,12 +733,10 @@ bool fxs_exists(struct fake_xenstored *fx, const char *path)
 
 int fxs_rm(struct fake_xenstored *fx, const char *path)
 {
-    char *abs = absolute(fx, path, false);
-    if (!abs)
+    char abs[ABS_BUF];
+    if (!absolute(fx, path, false, abs))
         return -XS_EINVAL;
-    int err = walk(fx->root, abs, false) ? store_rm(fx, NULL, abs) : -XS_ENOENT;
-    free(abs);
-    return err;
+    return fxs_tree_find(fx->root, abs) ? store_rm(fx, NULL, abs) : -XS_ENOENT;
 }
 
 /* ---- control */
@@ -886,17 +767,11 @@ void fxs_set_paused(struct fake_xenstored *fx, bool paused)
 
 void fxs_set_domid(struct fake_xenstored *fx, unsigned int domid)
 {
-    struct node *old_home = walk(fx->root, fx->home, false);
+    char old_home[HOME_MAX];
+    memcpy(old_home, fx->home, sizeof(old_home));
     set_home(fx, domid);
-    struct node *stale = walk(fx->root, fx->home, false);
-    if (old_home && old_home != stale) {
-        if (stale) {
-            node_unlink(stale);
-            node_free(stale);
-        }
-        free(old_home->name);
-        old_home->name = xstrdup(strrchr(fx->home, '/') + 1);
-    }
+    if (fxs_tree_find(fx->root, old_home))
+        fxs_tree_rename(&fx->root, old_home, fx->home); /* a stale new home goes */
     write_domid(fx);
     fx->generation++;
 

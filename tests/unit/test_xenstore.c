@@ -321,8 +321,8 @@ static void toolstack_write_during_transaction_makes_commit_eagain(void **state)
 
 /*
  * A transaction sees the store as it was when it began, even when it has not
- * written anything yet (the fake copies the store only on write, or when the
- * store changes outside it), and reads its own writes.
+ * written anything yet (the fake shares the store's nodes with it and copies
+ * only those a change reaches, in it or outside it), and reads its own writes.
  */
 static void transaction_reads_the_store_as_it_began(void **state)
 {
@@ -349,6 +349,23 @@ static void transaction_reads_the_store_as_it_began(void **state)
     assert_int_equal(xenstore_read(&f->xs, tx, "control/shutdown", buf, sizeof(buf)), 6);
     assert_int_equal(xenstore_transaction_end(&f->xs, tx, true), 0);
     assert_int_equal(fxs_transaction_count(f->fx), 0);
+}
+
+/* A commit that changes nothing is no conflict for another open transaction. */
+static void read_only_commit_leaves_another_transaction_alone(void **state)
+{
+    struct fixture *f = *state;
+    xenstore_tx reader, writer;
+    char buf[32];
+
+    fxs_write(f->fx, "control/shutdown", "poweroff");
+    assert_int_equal(xenstore_transaction_start(&f->xs, &writer), 0);
+    assert_int_equal(xenstore_transaction_start(&f->xs, &reader), 0);
+    assert_int_equal(xenstore_read(&f->xs, reader, "control/shutdown", buf, sizeof(buf)), 8);
+    assert_int_equal(xenstore_transaction_end(&f->xs, reader, true), 0);
+    assert_int_equal(xenstore_write(&f->xs, writer, "control/shutdown", ""), 0);
+    assert_int_equal(xenstore_transaction_end(&f->xs, writer, true), 0);
+    assert_string_equal(fxs_read(f->fx, "control/shutdown"), "");
 }
 
 struct write_body {
@@ -496,6 +513,7 @@ int main(void)
         TEST(transaction_abort_drops_its_writes),
         TEST(toolstack_write_during_transaction_makes_commit_eagain),
         TEST(transaction_reads_the_store_as_it_began),
+        TEST(read_only_commit_leaves_another_transaction_alone),
         TEST(transaction_retry_commits_after_a_conflict),
         TEST(transaction_retry_gives_up_after_max_tries),
         TEST(transaction_body_can_abort_with_a_value_or_an_error),

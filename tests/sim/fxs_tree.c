@@ -1,0 +1,191 @@
+/* fxs_tree: see fxs_tree.h.  Host-only code, so it uses libc. */
+#include "sim/fxs_tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "fxs_tree: out of memory\n");
+        abort();
+    }
+    return p;
+}
+
+static char *copy_value(const char *value, size_t len)
+{
+    char *p = xmalloc(len + 1);
+    memcpy(p, value, len);
+    p[len] = '\0';
+    return p;
+}
+
+static struct fxs_node *node_new(const char *name, size_t name_len, const char *value, size_t len)
+{
+    struct fxs_node *n = xmalloc(sizeof(*n) + name_len + 1);
+    *n = (struct fxs_node){.refs = 1, .len = len, .name_len = name_len};
+    memcpy(n->name, name, name_len);
+    n->name[name_len] = '\0';
+    n->value = copy_value(value, len);
+    return n;
+}
+
+struct fxs_node *fxs_tree_new(void)
+{
+    return node_new("", 0, "", 0);
+}
+
+struct fxs_node *fxs_node_share(struct fxs_node *n)
+{
+    n->refs++;
+    return n;
+}
+
+void fxs_node_put(struct fxs_node *n)
+{
+    if (--n->refs)
+        return;
+    for (size_t i = 0; i < n->nchildren; i++)
+        fxs_node_put(n->children[i]);
+    free(n->children);
+    free(n->value);
+    free(n);
+}
+
+static void add_child(struct fxs_node *n, struct fxs_node *c)
+{
+    if (n->nchildren == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 4;
+        n->children = realloc(n->children, n->cap * sizeof(*n->children));
+        if (!n->children)
+            abort();
+    }
+    n->children[n->nchildren++] = c;
+}
+
+/* A copy of n under a new name, held once, sharing n's children. */
+static struct fxs_node *copy_named(const struct fxs_node *n, const char *name, size_t name_len)
+{
+    struct fxs_node *copy = node_new(name, name_len, n->value, n->len);
+    for (size_t i = 0; i < n->nchildren; i++)
+        add_child(copy, fxs_node_share(n->children[i]));
+    return copy;
+}
+
+/* *slot made its holder's own: copied if someone else holds it too. */
+static struct fxs_node *own(struct fxs_node **slot)
+{
+    struct fxs_node *n = *slot;
+    if (n->refs > 1) {
+        *slot = copy_named(n, n->name, n->name_len);
+        n->refs--; /* the slot's hold moved to the copy */
+    }
+    return *slot;
+}
+
+/* The index of n's child named name, or n->nchildren if there is none. */
+static size_t child_index(const struct fxs_node *n, const char *name, size_t name_len)
+{
+    size_t i = 0;
+    while (i < n->nchildren &&
+           (n->children[i]->name_len != name_len || memcmp(n->children[i]->name, name, name_len)))
+        i++;
+    return i;
+}
+
+/* The next component of a path at p, up to end: its length; *next is where the one after starts. */
+static size_t component(const char *p, const char *end, const char **next)
+{
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    size_t len = slash ? (size_t)(slash - p) : (size_t)(end - p);
+    *next = p + len + (slash ? 1 : 0);
+    return len;
+}
+
+struct fxs_node *fxs_tree_find(struct fxs_node *root, const char *abs)
+{
+    struct fxs_node *n = root;
+    const char *end = abs + strlen(abs);
+    for (const char *p = abs + 1; n && p < end;) {
+        const char *name = p;
+        size_t len = component(p, end, &p);
+        size_t i = child_index(n, name, len);
+        n = i < n->nchildren ? n->children[i] : NULL;
+    }
+    return n;
+}
+
+/* fxs_tree_own() of the path's first end - abs bytes. */
+static struct fxs_node *own_path(struct fxs_node **root, const char *abs, const char *end,
+                                 bool create)
+{
+    struct fxs_node *n = own(root);
+    for (const char *p = abs + 1; p < end;) {
+        const char *name = p;
+        size_t len = component(p, end, &p);
+        size_t i = child_index(n, name, len);
+        if (i == n->nchildren) {
+            if (!create)
+                return NULL;
+            add_child(n, node_new(name, len, "", 0));
+        }
+        n = own(&n->children[i]);
+    }
+    return n;
+}
+
+struct fxs_node *fxs_tree_own(struct fxs_node **root, const char *abs, bool create)
+{
+    return own_path(root, abs, abs + strlen(abs), create);
+}
+
+void fxs_node_set(struct fxs_node *n, const char *value, size_t len)
+{
+    free(n->value);
+    n->value = copy_value(value, len);
+    n->len = len;
+}
+
+/* The parent of abs made the tree's own, and the index of abs among its children. */
+static struct fxs_node *own_parent(struct fxs_node **root, const char *abs, size_t *index)
+{
+    const char *last = strrchr(abs, '/');
+    struct fxs_node *p = own_path(root, abs, last, false);
+    *index = child_index(p, last + 1, strlen(last + 1));
+    return p;
+}
+
+static void remove_child(struct fxs_node *p, size_t i)
+{
+    fxs_node_put(p->children[i]);
+    memmove(&p->children[i], &p->children[i + 1], (p->nchildren - i - 1) * sizeof(*p->children));
+    p->nchildren--;
+}
+
+void fxs_tree_remove(struct fxs_node **root, const char *abs)
+{
+    size_t i;
+    struct fxs_node *p = own_parent(root, abs, &i);
+    remove_child(p, i);
+}
+
+void fxs_tree_rename(struct fxs_node **root, const char *abs, const char *to_abs)
+{
+    const char *to = strrchr(to_abs, '/') + 1;
+    size_t i, to_len = strlen(to);
+    struct fxs_node *p = own_parent(root, abs, &i);
+    size_t stale = child_index(p, to, to_len);
+    if (stale == i)
+        return; /* the same name */
+    if (stale < p->nchildren) {
+        remove_child(p, stale);
+        if (stale < i)
+            i--;
+    }
+    struct fxs_node *old = p->children[i];
+    p->children[i] = copy_named(old, to, to_len);
+    fxs_node_put(old);
+}
