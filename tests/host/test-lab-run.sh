@@ -56,6 +56,19 @@ lab_run --out "$work/console" "$s/console.sh"
 check guest-log-odd-name "expected console/guest-g___x__h.log holding hello, saw $(ls "$work/console/console" 2>&1 | tr '\n' ' ')" \
     grep -qx hello "$work/console/console/guest-g___x__h.log"
 
+# make bench's BENCH_* settings reach the scenarios; a value dom0's shell
+# would read as code is refused before QEMU starts.
+cat >"$s/env.sh" <<'SCENARIO'
+#!/bin/sh
+echo "rounds=$BENCH_ROUNDS storm=$BENCH_STORM_OURS"
+SCENARIO
+BENCH_ROUNDS=12 BENCH_STORM_OURS=3 lab_run --out "$work/env" "$s/env.sh"
+check bench-env-reaches-scenarios "expected env/output.log holding rounds=12 storm=3, saw $(cat "$work/env/env/output.log" 2>&1)" \
+    grep -qx 'rounds=12 storm=3' "$work/env/env/output.log"
+BENCH_ROUNDS='1; touch PWNED' lab_run --out "$work/env2" "$s/env.sh"
+check bench-env-refuses-code "expected status 2 and a message naming BENCH_ROUNDS, nothing run, saw status $run_status: $(tail -n 1 "$work/run.log")" \
+    eval '[ "$run_status" = 2 ] && grep -q "BENCH_ROUNDS=1; touch PWNED: a BENCH_ setting must be" "$work/run.log" && nothing_ran'
+
 # A lab that goes quiet is stopped after LAB_IDLE_TIMEOUT, not after the
 # whole run's timeout (60 s here), and its scenarios fail.
 t0=$SECONDS
