@@ -3,8 +3,8 @@
 # tests/lab/lib.sh on the host (dash and busybox sh when installed), against
 # the fake dom0 tools: vm_create writes configs xl parses back to the values
 # given (xl strings undo \\ and \"), refuses what it cannot write, and
-# tests/bench/lab/latency.sh gives up instead of spinning when the VM never
-# counts a command.
+# tests/bench/lab/latency.sh ends, failing and naming them, when its helper's
+# runs fail (xsbench, faked here to fail as when a guest never acks).
 # shellcheck source=tests/host/lib.bash
 . "$(dirname "$0")/lib.bash"
 
@@ -40,14 +40,16 @@ b"'
         grep -q '^FAIL: expected vm_create vm3 key=value' "$work/dom0.log"
 done
 
-# latency.sh: the VM "never counts" (the fake xl makes no guest): the bench
-# must end, failing, within its bounded waits (LAB_WAIT=1 here).
+# latency.sh: every xsbench run fails (a guest that never acks): the bench
+# must end, failing, and say which runs failed.
 rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
-mkdir -p "$work/dom0"
+mkdir -p "$work/dom0" "$work/bin"
+printf '#!/bin/sh\necho "xsbench: round 1: expected an ack" >&2\nexit 1\n' >"$work/bin/xsbench"
+chmod +x "$work/bin/xsbench"
 sed "s#/lab/lib.sh#$repo/tests/lab/lib.sh#" "$repo/tests/bench/lab/latency.sh" >"$work/latency.sh"
 start=$SECONDS
-(cd "$work/dom0" && PATH=$fakes:$PATH LAB_WAIT=1 BENCH_ROUNDS=2 timeout 20 sh "$work/latency.sh") >"$work/latency.log" 2>&1
+(cd "$work/dom0" && PATH=$work/bin:$fakes:$PATH LAB_WAIT=1 BENCH_ROUNDS=2 BENCH_TOOLS_ROUNDS=2 timeout 20 sh "$work/latency.sh") >"$work/latency.log" 2>&1
 status=$?
-check latency-bounded "expected latency.sh to fail within its waits, saw status $status after $((SECONDS - start)) s: $(tail -n 1 "$work/latency.log")" \
-    eval '[ "$status" = 1 ] && grep -q "^FAIL: " "$work/latency.log"'
+check latency-bounded "expected latency.sh to fail naming dom0/self and ours' three runs, saw status $status after $((SECONDS - start)) s: $(tail -n 1 "$work/latency.log")" \
+    eval '[ "$status" = 1 ] && grep -q "^FAIL: .*xsbench fail for: dom0/self ours/command ours/shutdown ours/sysrq" "$work/latency.log"'
 exit 0
