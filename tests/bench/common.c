@@ -27,7 +27,7 @@ struct devices *bench_bring_up(void)
     sim_xenstore_start();
     fake_console_start();
     if (devices_bring_up(&devices, 0xf3)) {
-        fprintf(stderr, "bench: device bring-up failed\n");
+        fprintf(stderr, "bench_bring_up: device bring-up failed\n");
         exit(1);
     }
     return &devices;
