@@ -178,16 +178,13 @@ static bool wait_value(struct xsb *x, const char *path, const char *want)
 static const char *const modes[][3] = {
     /* mode, key under the domain's home, label */
     {"command", "control/testing",
-     "command -> ack: control/testing {\"when\":\"now\",\"action\":\"ignore\"} written until dom0 "
-     "reads \"\" (libxenstore, watch)"},
+     "command -> ack: control/testing {\"when\":\"now\",\"action\":\"ignore\"} until it reads \"\""},
     {"shutdown", "control/shutdown",
-     "request -> ack: control/shutdown \"poweroff\", taken over by an onshutdown ignore command, "
-     "written until dom0 reads \"\""},
-    {"sysrq", "control/sysrq",
-     "control/sysrq key written until dom0 reads the guest's \"\" ack (libxenstore, watch)"},
+     "request -> ack: control/shutdown poweroff (taken by an onshutdown ignore command) until it "
+     "reads \"\""},
+    {"sysrq", "control/sysrq", "sysrq -> ack: control/sysrq (a harmless key) until it reads \"\""},
     {"self", "data/xsbench",
-     "dom0 alone: xs_write of a dom0 key until its watch fires and xs_read returns it (the "
-     "helper's floor)"},
+     "dom0 alone: a dom0 key written until dom0's own watch fires and it reads it back"},
 };
 
 static void print_latency(const char *mode, const char *label, const char *guest, uint64_t *ns,

@@ -289,8 +289,7 @@ int xsb_create(struct xsb *x, const char *kind, int n, char **cfgs)
     stat_figures("create_toolstack", kind, toolstack, n, 1000000, "ms",
                  "xl create started -> xl create exits (toolstack time)");
     stat_figures("create_ready", kind, ready, n, 1000000, "ms",
-                 "xl create started -> the guest's ready key (ours: data/test-vm/state = ready; "
-                 "linux, floor: control/feature-poweroff = 1)");
+                 "xl create started -> the guest's ready key (toolstack + guest)");
     xsb_figure_ns("create_guest_ms", kind, guest_sum / n, 1000000, "ms",
                   "xl create exits -> the ready key, mean (guest time; negative: ready before xl "
                   "exited)");
