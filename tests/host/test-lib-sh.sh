@@ -40,6 +40,51 @@ b"'
         grep -q '^FAIL: expected vm_create vm3 key=value' "$work/dom0.log"
 done
 
+# Guest kinds: linux gets its kernel, initramfs, tsc_mode and memory unless
+# given (one line per key); ready is control/feature-poweroff = "1"; a kind
+# whose files dom0 lacks (the floor here) or an unknown one fails saying so.
+kinds() {
+    mkdir -p "$work/dom0"
+    : >"$work/vmlinuz"
+    : >"$work/initrd"
+    (cd "$work/dom0" && PATH=$fakes:$PATH LAB_WAIT=1 LAB_LINUX_KERNEL=$work/vmlinuz LAB_LINUX_INITRD=$work/initrd \
+        LAB_FLOOR_KERNEL=$work/no-floor.xen sh -c ". \"$repo/tests/lab/lib.sh\"; $1") >"$work/dom0.log" 2>&1
+}
+rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
+kinds 'guest_create linux lx memory=100 && guest_create linux ly'
+cfg=$FAKE_XL/cfg/lx.cfg
+check kind-linux-cfg "expected lx.cfg with ramdisk, tsc_mode native, type pvh and memory 100 once, saw $(tr '\n' '|' <"$cfg" 2>/dev/null) ($(tail -n 1 "$work/dom0.log"))" \
+    eval 'grep -qxF "kernel = \"$work/vmlinuz\"" "$cfg" && grep -qxF "ramdisk = \"$work/initrd\"" "$cfg" &&
+          grep -qxF "tsc_mode = \"native\"" "$cfg" && grep -qxF "type = \"pvh\"" "$cfg" &&
+          [ "$(grep -c "^memory = " "$cfg")" = 1 ] && grep -qxF "memory = 100" "$cfg" &&
+          grep -qxF "cmdline = \"console=hvc0 quiet\"" "$cfg"'
+check kind-linux-default-memory "expected ly.cfg with memory 96, saw $(grep memory "$FAKE_XL/cfg/ly.cfg" 2>&1)" \
+    grep -qxF "memory = 96" "$FAKE_XL/cfg/ly.cfg"
+kinds 'guest_wait_ready linux lx'
+check kind-linux-not-ready "expected FAIL: expected .../control/feature-poweroff = \"1\", saw $(tail -n 1 "$work/dom0.log")" \
+    grep -q '^FAIL: expected /local/domain/1/control/feature-poweroff = "1" within 1s' "$work/dom0.log"
+kinds 'xenstore-write /local/domain/1/control/feature-poweroff 1 && guest_wait_ready linux lx && [ "$(guest_ready_key linux)" = control/feature-poweroff ] && [ "$(guest_ready_key ours)" = data/test-vm/state ] && echo READY'
+check kind-linux-ready "expected READY, saw $(tail -n 1 "$work/dom0.log")" grep -qx READY "$work/dom0.log"
+kinds 'guest_create floor fl'
+check kind-floor-missing "expected FAIL naming $work/no-floor.xen, saw $(tail -n 1 "$work/dom0.log")" \
+    eval 'grep -q "^FAIL: expected the floor guest at $work/no-floor.xen" "$work/dom0.log" && ! [ -f "$FAKE_XL/cfg/fl.cfg" ]'
+kinds 'guest_create bsd b'
+check kind-unknown "expected FAIL: expected a guest kind ..., saw $(tail -n 1 "$work/dom0.log")" \
+    grep -q '^FAIL: expected a guest kind ours, linux or floor, saw "bsd"' "$work/dom0.log"
+kinds 'guest_create ours o && guest_wait_ready ours o && echo OURS'
+check kind-ours "expected ours through vm_create (memory 4, ready), saw $(tail -n 1 "$work/dom0.log")" \
+    eval 'grep -qx OURS "$work/dom0.log" && grep -qxF "memory = 4" "$FAKE_XL/cfg/o.cfg"'
+
+# libxc's XZ flake (see lab_xl_create): retried, at most 3 tries in all.
+rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
+FAKE_XL_XZ_FAILS=2 kinds 'guest_create linux lz && echo CREATED'
+check create-retries-xz-flake "expected lz created on the 3rd try, saw $(wc -l <"$FAKE_XL/creates") tries: $(tail -n 1 "$work/dom0.log")" \
+    eval 'grep -qx CREATED "$work/dom0.log" && [ "$(wc -l <"$FAKE_XL/creates")" = 3 ]'
+rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
+FAKE_XL_XZ_FAILS=5 kinds 'guest_create linux lz && echo CREATED'
+check create-gives-up-xz "expected FAIL after 3 tries, saw $(wc -l <"$FAKE_XL/creates") tries: $(tail -n 1 "$work/dom0.log")" \
+    eval '! grep -qx CREATED "$work/dom0.log" && [ "$(wc -l <"$FAKE_XL/creates")" = 3 ] && grep -q "^FAIL: expected xl create lz to succeed, saw: xc: error: panic" "$work/dom0.log"'
+
 # latency.sh: every xsbench run fails (a guest that never acks): the bench
 # must end, failing, and say which runs failed.
 rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
