@@ -40,6 +40,8 @@ for w in poweroff reboot halt; do
 done
 check inittab-ctrlaltdel "expected inittab's ctrlaltdel to run /sbin/reboot, saw $(tr '\n' '|' <"$root/etc/inittab" 2>&1)" \
     grep -qx '::ctrlaltdel:/sbin/reboot' "$root/etc/inittab"
+check inittab-sysrq "expected inittab to allow every sysrq key (kernel.sysrq 1), saw $(tr '\n' '|' <"$root/etc/inittab" 2>&1)" \
+    grep -qF 'echo 1 >/proc/sys/kernel/sysrq' "$root/etc/inittab"
 check applet-dirs "expected usr/bin/xargs linked to busybox, saw $(readlink "$root/usr/bin/xargs")" \
     test "$(readlink "$root/usr/bin/xargs")" = /bin/busybox
 
