@@ -109,7 +109,7 @@ wait
 ms=$(($(lab_now_ms) - t0))
 
 # The verdicts, per VM: counted, the marks there and in order, the last-* keys.
-lost=0 out_of_order=0 sent=0 worker_ms=0 all_retries=0 max_ms=0 timeouts=0
+lost=0 out_of_order=0 sent=0 worker_ms=0 all_retries=0 max_ms=0 timeouts=0 console_drops=0
 w=1
 while [ "$w" -le "$VMS" ]; do
     name=soak$w
@@ -146,14 +146,23 @@ while [ "$w" -le "$VMS" ]; do
             lost=$((lost + 1))
         }
     done <"soak.$w.keys"
-    if grep -q 'bytes were dropped while the ring was full' "$console"; then
-        echo "$name: the VM dropped console output (xenconsoled too slow): the order is unchecked" >>soak.problems
+    # A VM drops console output rather than stall when xenconsoled does not
+    # read (README, Console lines): then marks missing there are not lost
+    # (their keys and the counters say so), and only the order of those seen
+    # is checked.
+    dropped=0
+    if tr -d '\r' <"$console" | grep -q 'bytes were dropped while the ring was full'; then
+        dropped=1 console_drops=$((console_drops + 1))
+        log "$name: the VM dropped console output (xenconsoled too slow): marks missing there are not counted"
     fi
     tr -d '\r' <"$console" | sed -n -e 's/.*xenstore-write: "data\/soak\/\([0-9]*\)".*/\1/p' \
         -e 's/.*error: unknown field "soak_\([0-9]*\)".*/\1/p' >"soak.$w.seen"
     missing=$(grep -c -v -x -F -f "soak.$w.seen" "soak.$w.marks")
-    [ "$missing" = 0 ] || echo "$name: $missing marks not on the console" >>soak.problems
-    lost=$((lost + missing))
+    if [ "$missing" != 0 ] && [ "$dropped" = 0 ]; then
+        echo "$name: $missing marks not on the console" >>soak.problems
+        lost=$((lost + missing))
+    fi
+    # Each mark once, in the order sent: a mark repeated counts too.
     prev=-1
     while read -r m; do
         [ "$m" -gt "$prev" ] || {
@@ -162,14 +171,17 @@ while [ "$w" -le "$VMS" ]; do
         }
         prev=$m
     done <"soak.$w.seen"
-    [ "$(wc -l <"soak.$w.seen")" = "$(wc -l <"soak.$w.marks")" ] ||
-        echo "$name: $(wc -l <"soak.$w.seen") marks on the console for $(wc -l <"soak.$w.marks") sent" >>soak.problems
 
-    expect_key "$name" data/test-vm/last-command "$(cat "soak.$w.last-good")"
-    expect_key "$name" data/test-vm/last-result ok
+    # The last-* keys: as the last good and bad commands left them.  The last
+    # error may also be the VM's own failed read or ack of control/testing,
+    # counted above, if it came after the last bad command.
+    [ "$(vm_read_key "$name" data/test-vm/last-command)" = "$(cat "soak.$w.last-good")" ] ||
+        echo "$name: last-command \"$(vm_read_key "$name" data/test-vm/last-command)\", not the last good command" >>soak.problems
+    last_result=$(vm_read_key "$name" data/test-vm/last-result)
+    [ "$last_result" = ok ] || echo "$name: last-result \"$last_result\", not ok" >>soak.problems
     last_error=$(vm_read_key "$name" data/test-vm/last-error)
     case $last_error in
-    *"$(cat "soak.$w.last-reason")"*) ;;
+    *"$(cat "soak.$w.last-reason")"* | "control/testing: error: acking it failed"* | "control/testing: error: reading it failed"*) ;;
     *) echo "$name: last-error \"$last_error\", not the last bad command's \"$(cat "soak.$w.last-reason")\"" >>soak.problems ;;
     esac
     expect_key "$name" data/test-vm/state ready
@@ -179,7 +191,8 @@ done
 
 echo "bench: soak_commands ours $sent count commands sent in the soak (mixed good and bad, over $VMS VMs)"
 echo "bench: soak_commands_lost ours $lost count soak commands lost (not acked, not counted, or their mark missing)"
-echo "bench: soak_commands_out_of_order ours $out_of_order count soak commands carried out out of order"
+echo "bench: soak_commands_out_of_order ours $out_of_order count soak commands carried out out of order or twice"
+echo "bench: soak_console_drops ours $console_drops count soak: VMs that dropped console output (xenconsoled too slow)"
 echo "bench: soak_xenstore_timeouts ours $timeouts count soak: the VM's xenstore requests without a reply within 5 s (ETIMEDOUT)"
 echo "bench: soak_xenstore_retries ours $all_retries count soak: reads and acks of control/testing that failed so and were retried"
 echo "bench: soak_commands_ms ours $ms ms soak: time for all the commands ($VMS VMs at once)"
