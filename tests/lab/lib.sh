@@ -34,6 +34,12 @@
 #                          (make floor), memory $LAB_MEMORY.  The common
 #                          defaults and key=value rules are vm_create's; a
 #                          kind whose files are not in dom0 fails saying so.
+#   guest_cfg KIND NAME [key=value ...]   only write NAME.cfg as guest_create
+#                          would (for a tool that runs xl create itself: xsbench);
+#                          for ours without vm_create's control/testing (xsbench
+#                          makes it)
+#   guest_kinds            print the kinds whose files this lab's dom0 has, one a
+#                          line: ours, then floor and linux if shipped
 #   guest_ready_key KIND   print the key "ready" is read from (relative):
 #                          ours data/test-vm/state = "ready", linux and floor
 #                          control/feature-poweroff = "1" (which they write)
@@ -161,6 +167,26 @@ vm_create() {
 # arguments, then KIND's defaults (lab_kind_cfg) and the common ones for keys
 # not given; then xl create.
 lab_xl_create() {
+    lab_xl_cfg "$@"
+    _t=$(lab_now_ms)
+    _try=1
+    # libxc's XZ decompression of Debian's kernel in dom0 fails now and then
+    # under QEMU TCG while other guests boot ("File is corrupt"; the same file
+    # decompresses on the next try): the lab's flake, not the guest's.
+    until xl create "$_cfg" >"$_name.xl-create.log" 2>&1; do
+        if [ "$_try" -ge 3 ] || ! grep -q 'unable to XZ decompress kernel' "$_name.xl-create.log"; then
+            cat "$_cfg" "$_name.xl-create.log"
+            fail "expected xl create $_name to succeed, saw: $(grep -m1 -i error "$_name.xl-create.log" || tail -n 1 "$_name.xl-create.log")"
+        fi
+        log "xl create $_name: libxc could not XZ-decompress the kernel (try $_try), again"
+        _try=$((_try + 1))
+    done
+    log "created $_kind guest $_name (domid $(vm_domid "$_name")) in $(($(lab_now_ms) - _t)) ms"
+}
+
+# Internal: lab_xl_cfg KIND NAME [key=value ...]: lab_xl_create's config,
+# $PWD/NAME.cfg (its path in $_cfg; $_kind, $_name set).
+lab_xl_cfg() {
     _kind=$1
     _name=$2
     shift 2
@@ -189,20 +215,6 @@ lab_xl_create() {
         grep -q "^${_kv%% = *} =" "$_cfg" || printf '%s\n' "$_kv" >>"$_cfg"
     done <"$_cfg.defaults"
     rm -f "$_cfg.defaults"
-    _t=$(lab_now_ms)
-    _try=1
-    # libxc's XZ decompression of Debian's kernel in dom0 fails now and then
-    # under QEMU TCG while other guests boot ("File is corrupt"; the same file
-    # decompresses on the next try): the lab's flake, not the guest's.
-    until xl create "$_cfg" >"$_name.xl-create.log" 2>&1; do
-        if [ "$_try" -ge 3 ] || ! grep -q 'unable to XZ decompress kernel' "$_name.xl-create.log"; then
-            cat "$_cfg" "$_name.xl-create.log"
-            fail "expected xl create $_name to succeed, saw: $(grep -m1 -i error "$_name.xl-create.log" || tail -n 1 "$_name.xl-create.log")"
-        fi
-        log "xl create $_name: libxc could not XZ-decompress the kernel (try $_try), again"
-        _try=$((_try + 1))
-    done
-    log "created $_kind guest $_name (domid $(vm_domid "$_name")) in $(($(lab_now_ms) - _t)) ms"
 }
 
 # Internal: lab_kind_cfg KIND: the xl config lines KIND's guests default to
@@ -223,13 +235,33 @@ lab_kind_cfg() {
 guest_create() {
     case $1 in
     ours) shift; vm_create "$@"; return ;;
+    esac
+    lab_kind_files "$1"
+    lab_xl_create "$@"
+}
+
+# Internal: lab_kind_files KIND: fails unless KIND's files are in dom0.
+lab_kind_files() {
+    case $1 in
+    ours) ;;
     linux) { [ -f "$LAB_LINUX_KERNEL" ] && [ -f "$LAB_LINUX_INITRD" ]; } ||
         fail "expected the Linux guest at $LAB_LINUX_KERNEL and $LAB_LINUX_INITRD (tools/lab/run --linux-guest or LAB_LINUX_GUEST=1), saw none" ;;
     floor) [ -f "$LAB_FLOOR_KERNEL" ] ||
         fail "expected the floor guest at $LAB_FLOOR_KERNEL (make floor, shipped by tools/lab/run), saw none" ;;
     *) fail "expected a guest kind ours, linux or floor, saw \"$1\"" ;;
     esac
-    lab_xl_create "$@"
+}
+
+guest_cfg() {
+    lab_kind_files "$1"
+    lab_xl_cfg "$@"
+}
+
+guest_kinds() {
+    echo ours
+    [ -f "$LAB_FLOOR_KERNEL" ] && echo floor
+    { [ -f "$LAB_LINUX_KERNEL" ] && [ -f "$LAB_LINUX_INITRD" ]; } && echo linux
+    return 0
 }
 
 guest_ready_key() {

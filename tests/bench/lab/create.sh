@@ -13,20 +13,13 @@
 
 N=${BENCH_CREATE_N:-5}
 
-# bench_cfg KIND NAME: NAME.cfg for a guest of KIND (ours only until
-# tests/lab/lib.sh has guest kinds).
-bench_cfg() {
-    printf 'name = "%s"\ntype = "pvh"\nkernel = "%s"\nmemory = %s\nvcpus = 1\n' \
-        "$2" "$LAB_KERNEL" "${LAB_MEMORY:-4}" >"$2.cfg"
-}
-bench_kinds() { echo ours; }
 
 failed=
-for kind in $(bench_kinds); do
+for kind in $(guest_kinds); do
     cfgs=
     i=1
     while [ "$i" -le "$N" ]; do
-        bench_cfg "$kind" "create-$kind-$i"
+        guest_cfg "$kind" "create-$kind-$i" on_poweroff=destroy
         cfgs="$cfgs create-$kind-$i.cfg"
         i=$((i + 1))
     done

@@ -9,16 +9,9 @@
 # shellcheck source=SCRIPTDIR/../../lab/lib.sh
 . /lab/lib.sh
 
-# bench_cfg KIND NAME: NAME.cfg for a guest of KIND (ours only until
-# tests/lab/lib.sh has guest kinds).
-bench_cfg() {
-    printf 'name = "%s"\ntype = "pvh"\nkernel = "%s"\nmemory = %s\nvcpus = 1\n' \
-        "$2" "$LAB_KERNEL" "${LAB_MEMORY:-4}" >"$2.cfg"
-}
-bench_kinds() { echo ours; }
 
 failed=
-for kind in $(bench_kinds); do
+for kind in $(guest_kinds); do
     case $kind in
     ours) n=${BENCH_STORM_OURS:-20} ;;
     floor) n=${BENCH_STORM_FLOOR:-20} ;;
@@ -27,7 +20,7 @@ for kind in $(bench_kinds); do
     cfgs=
     i=1
     while [ "$i" -le "$n" ]; do
-        bench_cfg "$kind" "storm-$kind-$i"
+        guest_cfg "$kind" "storm-$kind-$i" on_poweroff=destroy
         cfgs="$cfgs storm-$kind-$i.cfg"
         i=$((i + 1))
     done
