@@ -1,6 +1,7 @@
 # xen-test-vm: a tiny PVH guest kernel for testing Xen toolstacks.
 #
-#   make              build/test-vm.xen and build/test-vm.xen.gz
+#   make              build/test-vm.xen and build/test-vm.xen.gz, and build/floor.xen
+#   make floor        build/floor.xen, the floor guest (README.md, "The floor guest")
 #   make unit         host unit tests (cmocka, ASan+UBSan) against a simulated Xen
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (default 60) each
 #   make test         unit tests, a short fuzz run, host tests of the tools and the
@@ -60,9 +61,9 @@ KERNEL_SRCS   := $(wildcard $(addsuffix /*.S,$(KERNEL_ONLY_DIRS)) $(addsuffix /*
                  $(PORTABLE_SRCS)
 KERNEL_OBJS   := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel deps unit unit-build fuzz fuzz-build test lab bench bench-readme format format-check clean size dist
+.PHONY: all kernel floor deps unit unit-build fuzz fuzz-build test lab bench bench-readme format format-check clean size dist
 all: kernel
-kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz
+kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz $(B)/floor.xen
 
 $(B)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,8 +84,23 @@ $(B)/test-vm.xen: $(B)/test-vm.elf
 $(B)/test-vm.xen.gz: $(B)/test-vm.xen
 	gzip -9 -n -c $< > $@
 
-size: $(B)/test-vm.xen $(B)/test-vm.xen.gz
-	@size $(B)/test-vm.xen
+# The floor guest: the same PVH entry, its own start (floor/start.c) and
+# logic (floor/floor.c, portable), over the hypercall page, pvclock, the
+# xenstore client and lib/: only the objects it uses.
+FLOOR_SRCS := boot/entry.S floor/start.c floor/floor.c arch/x86/hypercall.c arch/x86/xen_cpuid.c arch/x86/tsc.c \
+              drivers/pvclock.c $(wildcard drivers/xenstore*.c) $(wildcard lib/*.c)
+FLOOR_OBJS := $(patsubst %,$(B)/kernel/%.o,$(FLOOR_SRCS))
+
+floor: $(B)/floor.xen
+
+$(B)/floor.elf: $(FLOOR_OBJS) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(FLOOR_OBJS)
+
+$(B)/floor.xen: $(B)/floor.elf
+	$(OBJCOPY) --strip-all $< $@
+
+size: $(B)/test-vm.xen $(B)/test-vm.xen.gz $(B)/floor.xen
+	@size $(B)/test-vm.xen $(B)/floor.xen
 	@stat -c '%n: %s bytes' $^
 
 # ---- host build: the same portable sources, with sanitizers, against tests/sim
@@ -92,7 +108,8 @@ HCFLAGS    := $(COMMON) -g -O1 -DHOST_BUILD -D_DEFAULT_SOURCE -Itests -fsanitize
               -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 HLDFLAGS   := -fsanitize=address,undefined
 SIM_SRCS   := $(wildcard tests/sim/*.c)
-HOST_OBJS  := $(patsubst %,$(B)/host/%.o,$(PORTABLE_SRCS) $(SIM_SRCS))
+# floor/floor.c is portable too, but only the floor guest links it.
+HOST_OBJS  := $(patsubst %,$(B)/host/%.o,$(PORTABLE_SRCS) floor/floor.c $(SIM_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/host/unit/%,$(UNIT_SRCS))
 

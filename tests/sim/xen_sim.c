@@ -93,7 +93,7 @@ static struct {
     unsigned long calls[MAX_CALL_NR][MAX_CALL_NR];
     struct failure failure;
 
-    unsigned long idles, upcalls;
+    unsigned long idles, upcalls, polls;
     unsigned long hangs, faults, triple_faults;
     jmp_buf *hang_env;
     char hang_message[160];
@@ -575,6 +575,47 @@ static bool enter(unsigned int hypercall, unsigned int cmd, long *rc)
     return false;
 }
 
+static void poll_hang(void);
+
+/*
+ * SCHEDOP_poll, as common/sched/core.c's do_poll: sleep until one of the
+ * ports is pending (masked or not: polling needs no upcall, and interrupts
+ * may stay off) or Xen's clock reaches timeout (0: no timeout).  Returns at
+ * once if one is pending already.  The backends run first, as other domains
+ * would meanwhile.  A poll that nothing can end would sleep for ever on Xen:
+ * the sim reports it, as it does for arch_idle().
+ */
+static long poll_ports(const struct sched_poll *p)
+{
+    const evtchn_port_t *ports = p->ports.p; /* a guest handle is a pointer on x86 */
+    if (p->nr_ports > 128)
+        return -EINVAL;
+    for (unsigned int i = 0; i < p->nr_ports; i++) {
+        if (!port_valid(ports[i]))
+            return -EINVAL;
+    }
+    sim.polls++;
+    if (sim.shut_down)
+        return 0; /* nothing runs any more */
+    xen_sim_run_backends();
+    for (unsigned int i = 0; i < p->nr_ports; i++) {
+        if (xen_sim_port_pending(ports[i]))
+            return 0;
+    }
+    uint64_t watchdog = sim_watchdog_next_deadline();
+    if (watchdog != UINT64_MAX && (!p->timeout || watchdog <= p->timeout)) {
+        if (watchdog > xen_sim_now_ns())
+            sim.tsc = tsc_for_ns(watchdog);
+        watchdogs_expire();
+        return 0;
+    }
+    if (!p->timeout)
+        poll_hang();
+    if (p->timeout > xen_sim_now_ns())
+        sim.tsc = tsc_for_ns(p->timeout);
+    return 0;
+}
+
 long hypercall_sched_op(unsigned int cmd, void *arg)
 {
     long rc;
@@ -595,6 +636,8 @@ long hypercall_sched_op(unsigned int cmd, void *arg)
             resume_in_new_domain();
         return sim.suspend_result;
     }
+    case SCHEDOP_poll:
+        return poll_ports(arg);
     case SCHEDOP_watchdog: {
         const struct sched_watchdog *w = arg;
         return sim_watchdog_op(w->id, w->timeout, xen_sim_now_ns());
@@ -840,9 +883,8 @@ static const char *why_undeliverable(bool timer_fired)
  * A halted vCPU that no upcall can reach sleeps for ever on Xen.  Report
  * which arch_idle() call did it (the stack, under the sanitizers) and fail.
  */
-static void hang(bool timer_fired)
+static void hang_because(const char *why, const char *call)
 {
-    const char *why = why_undeliverable(timer_fired);
     snprintf(sim.hang_message, sizeof(sim.hang_message), "%s", why);
     jmp_buf *env = sim.hang_env;
     if (env) {
@@ -850,12 +892,22 @@ static void hang(bool timer_fired)
         longjmp(*env, 1);
     }
     fprintf(stderr,
-            "xen_sim: the guest halted in arch_idle() and nothing can wake it: %s; "
-            "on Xen it would hang for ever.  The arch_idle() call:\n",
-            why);
+            "xen_sim: the guest halted in %s and nothing can wake it: %s; "
+            "on Xen it would hang for ever.  The %s call:\n",
+            call, why, call);
     if (__sanitizer_print_stack_trace)
         __sanitizer_print_stack_trace();
     abort();
+}
+
+static void hang(bool timer_fired)
+{
+    hang_because(why_undeliverable(timer_fired), "arch_idle()");
+}
+
+static void poll_hang(void)
+{
+    hang_because("none of its ports is pending and it has no timeout", "SCHEDOP_poll");
 }
 
 /* "sti; hlt; cli", as the guest's upcall entry sees it. */
@@ -958,6 +1010,11 @@ unsigned long xen_sim_triple_faults(void)
 void xen_sim_lose_sti_shadow(bool lose)
 {
     sim.lose_sti_shadow = lose;
+}
+
+unsigned long xen_sim_polls(void)
+{
+    return sim.polls;
 }
 
 unsigned long xen_sim_idles(void)

@@ -151,6 +151,13 @@ unsigned long xen_sim_timer_fires(void);
 
 unsigned long xen_sim_idles(void);
 /*
+ * SCHEDOP_poll calls so far.  A poll returns once one of its ports is
+ * pending (the backends run first), at its timeout (the clock jumps there),
+ * or when a watchdog fires first; with no timeout and nothing pending it is
+ * a hang, reported like arch_idle()'s (xen_sim_catch_hang() catches it).
+ */
+unsigned long xen_sim_polls(void);
+/*
  * Model a virtual CPU that loses STI's one-instruction shadow (QEMU's TCG SVM,
  * under the lab's Xen): an upcall pending when arch_idle() starts is then
  * delivered before its halt instruction runs, through events_upcall_at() with
