@@ -5,7 +5,7 @@
 # A scenario is a busybox sh script, tests/lab/scenarios/NN-name.sh:
 #
 #     . /lab/lib.sh
-#     vm_create boot                        # xl create, type "pvh", memory 4
+#     vm_create boot                        # xl create, type "pvh", memory $LAB_MEMORY (2)
 #     expect_console boot "xen-test-vm "    # polls guest-boot.log
 #     vm_wait_ready boot                    # data/test-vm/state = "ready"
 #     pass
@@ -17,7 +17,7 @@
 #
 # Guests (NAME is the xl domain name; configs and logs go to the current folder):
 #   vm_create NAME [key=value ...]   write NAME.cfg and `xl create` it.  Defaults:
-#                          type="pvh" kernel=$LAB_KERNEL memory=$LAB_MEMORY (4) vcpus=1 and
+#                          type="pvh" kernel=$LAB_KERNEL memory=$LAB_MEMORY (2) vcpus=1 and
 #                          on_poweroff/on_reboot/on_crash="preserve" (a domain that
 #                          shut down stays, with its reason).  key=value adds or
 #                          replaces a line; a value is written as an xl string
@@ -91,13 +91,17 @@
 #   pass                   print PASS and exit 0
 #   log TEXT               print "lab: TEXT" with the seconds since the scenario began
 #   lab_now_ms, lab_now_us  dom0's clock (/proc/uptime: 10 ms steps; /proc/timer_list: ns)
+# $LAB_MEMORY (MiB, default 2: the smallest memory= at which the VM boots and every
+# scenario passes, on both labs; tests/bench/lab/memory.sh finds it) is every
+# vm_create's memory unless a scenario gives its own (memcheck's 16);
+# `LAB_MEMORY=4 tests/run-lab` runs the suite at another (tools/lab/run passes it on).
 # The lab: $LAB_XEN is the Xen version the scenario runs on, "4.17" or "4.20"
 # (for what cannot mean the same on both; say why where it is used).
 # Timeouts default to $LAB_WAIT (10 s).  Helpers that end in fail must not run in
 # $(...): fail would only leave the subshell.
 
 LAB_KERNEL=${LAB_KERNEL:-/lab/test-vm.xen}
-LAB_MEMORY=${LAB_MEMORY:-4}
+LAB_MEMORY=${LAB_MEMORY:-2}
 LAB_LINUX_KERNEL=${LAB_LINUX_KERNEL:-/lab/linux/vmlinuz}
 LAB_LINUX_INITRD=${LAB_LINUX_INITRD:-/lab/linux/initrd}
 LAB_LINUX_MEMORY=${LAB_LINUX_MEMORY:-96}

@@ -22,8 +22,9 @@ expect_agent_keys() {
     expect_key vm attr/vif/0/ipv6/0 2001:db8::10
     total=$(vm_read_key vm data/meminfo_total) || fail "expected data/meminfo_total, saw none"
     free=$(vm_read_key vm data/meminfo_free) || fail "expected data/meminfo_free, saw none"
-    # memory = 4 (MiB): the memory map has 4096 KiB of RAM; the image takes some.
-    [ "$total" = 4096 ] || fail "expected meminfo_total 4096 (KiB, memory = 4), saw \"$total\""
+    # memory = $LAB_MEMORY (MiB): the memory map has that much RAM; the image takes some.
+    [ "$total" = $((LAB_MEMORY * 1024)) ] ||
+        fail "expected meminfo_total $((LAB_MEMORY * 1024)) (KiB, memory = $LAB_MEMORY), saw \"$total\""
     if [ "$free" -le 0 ] || [ "$free" -ge "$total" ]; then
         fail "expected 0 < meminfo_free < $total, saw \"$free\""
     fi
