@@ -7,10 +7,9 @@
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 
-[ -f /lab/floor.xen ] || fail "expected /lab/floor.xen (tools/lab/run copies build/floor.xen), saw none"
 t0=$(lab_now_ms)
-vm_create floor kernel=/lab/floor.xen memory=2
-vm_wait_key floor control/feature-poweroff 1
+guest_create floor floor memory=2
+guest_wait_ready floor floor
 log "floor: xl create -> control/feature-poweroff = 1 in $(($(lab_now_ms) - t0)) ms"
 
 vm_write_key floor control/sysrq b
