@@ -72,8 +72,8 @@ kinds 'guest_create bsd b'
 check kind-unknown "expected FAIL: expected a guest kind ..., saw $(tail -n 1 "$work/dom0.log")" \
     grep -q '^FAIL: expected a guest kind ours, linux or floor, saw "bsd"' "$work/dom0.log"
 kinds 'guest_create ours o && guest_wait_ready ours o && echo OURS'
-check kind-ours "expected ours through vm_create (memory 4, ready), saw $(tail -n 1 "$work/dom0.log")" \
-    eval 'grep -qx OURS "$work/dom0.log" && grep -qxF "memory = 4" "$FAKE_XL/cfg/o.cfg"'
+check kind-ours "expected ours through vm_create (memory 2, LAB_MEMORY's default; ready), saw $(tail -n 1 "$work/dom0.log")" \
+    eval 'grep -qx OURS "$work/dom0.log" && grep -qxF "memory = 2" "$FAKE_XL/cfg/o.cfg"'
 
 # libxc's XZ flake (see lab_xl_create): retried, at most 3 tries in all.
 rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
