@@ -117,7 +117,8 @@ typedef int (*xenstore_tx_fn)(struct xenstore *xs, xenstore_tx tx, void *ctx);
  * Run fn in a fresh transaction and commit it, starting over when fn or the
  * commit fails with -XS_EAGAIN (another writer touched the store), at most
  * max_tries times.  Returns 0 once committed, fn's positive value, or a
- * negative error (-XS_EAGAIN when the tries ran out).
+ * negative error (-XS_EAGAIN when the tries ran out, XENSTORE_COMMIT_UNKNOWN
+ * when the commit's reply timed out).
  */
 int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx,
                                unsigned int max_tries);
@@ -136,8 +137,14 @@ int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx
 int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const char *expected,
                                 const char *value);
 
-/* A transaction body's error that only says the commit's reply never came (see above). */
-#define XENSTORE_COMMIT_UNKNOWN (-XS_ETIMEDOUT)
+/*
+ * Returned by xenstore_transaction_retry() (and so by
+ * xenstore_write_if_unchanged()) only when the commit's own reply never came:
+ * the transaction may or may not have gone through.  Any other time-out (the
+ * start, a request in the body) is -XS_ETIMEDOUT: nothing was committed.  Its
+ * name is "ETIMEDOUT" too.
+ */
+#define XENSTORE_COMMIT_UNKNOWN (-XS_ERROR_COUNT)
 
 /*
  * Paths longer than XENSTORE_ABS_PATH_MAX, and requests whose payload would

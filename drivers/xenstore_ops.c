@@ -48,6 +48,8 @@ const char *xenstore_error_name(int err)
 {
     if (err < 0)
         err = -err;
+    if (err == -XENSTORE_COMMIT_UNKNOWN)
+        return error_names[XS_ETIMEDOUT];
     if (err >= XS_ERROR_COUNT)
         return "EUNKNOWN";
     return error_names[err];

@@ -68,6 +68,8 @@ int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx
             return ret;
         }
         err = xenstore_transaction_end(xs, tx, true);
+        if (err == -XS_ETIMEDOUT)
+            return XENSTORE_COMMIT_UNKNOWN;
         if (err != -XS_EAGAIN)
             return err;
     }

@@ -92,6 +92,39 @@ static void test_a_lost_commit_reply_of_a_command_ack_is_carried_out(void **stat
     assert_key(f, "data/test-vm/commands", "1");
 }
 
+/* Loses the reply to the TRANSACTION_START after the first *ctx ones. */
+static bool lose_a_later_transaction_start(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                           const char *payload, void *ctx)
+{
+    (void)fx;
+    (void)payload;
+    int *before = ctx;
+    if (req->type != XS_TRANSACTION_START)
+        return false;
+    return (*before)-- == 0;
+}
+
+/*
+ * Seen in the lab's soak under load: after a command was carried out, the
+ * look at the key that the VM's own ack fires could not even start its
+ * transaction (the reply timed out).  That is no lost commit: nothing was
+ * read, so the last command must not be taken, and done, again.
+ */
+static void test_a_timed_out_transaction_start_does_not_repeat_the_last_command(void **state)
+{
+    struct fixture *f = *state;
+    int before = 1; /* the command's own read and ack */
+
+    fxs_set_reply_hook(f->fx, lose_a_later_transaction_start, &before);
+    toolstack_write(f, "control/testing",
+                    "{\"when\":\"now\",\"action\":\"xenstore-write\",\"path\":\"data/mark\","
+                    "\"value\":\"1\"}");
+    assert_logged("test-vm: xenstore: request type 6 req_id");
+    assert_not_logged("the key shows the ack");
+    assert_key(f, "data/test-vm/commands", "1");
+    assert_int_equal(log_capture_count("xenstore-write: \"data/mark\""), 1);
+}
+
 static bool lose_reads_of_shutdown(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
                                    const char *payload, void *ctx)
 {
@@ -142,6 +175,7 @@ int main(void)
         STARTED(test_a_request_left_unacked_is_not_carried_out_on_a_second_look),
         STARTED(test_a_lost_commit_reply_with_the_ack_in_place_is_carried_out),
         STARTED(test_a_lost_commit_reply_of_a_command_ack_is_carried_out),
+        STARTED(test_a_timed_out_transaction_start_does_not_repeat_the_last_command),
         STARTED(test_a_request_whose_read_timed_out_is_read_again),
         STARTED(test_rereading_gives_up_and_says_so),
     };

@@ -52,6 +52,7 @@ static void a_lost_commit_reply_is_commit_unknown(void **state)
     fxs_lose_next_reply(f->fx, XS_TRANSACTION_END);
     assert_int_equal(xenstore_write_if_unchanged(&f->xs, "control/shutdown", "poweroff", ""),
                      XENSTORE_COMMIT_UNKNOWN);
+    assert_string_equal(xenstore_error_name(XENSTORE_COMMIT_UNKNOWN), "ETIMEDOUT");
     assert_string_equal(fxs_read(f->fx, "control/shutdown"), ""); /* it did commit */
     assert_int_equal(fxs_transaction_count(f->fx), 0);
 }
