@@ -38,6 +38,8 @@
 #                          would (for a tool that runs xl create itself: xsbench);
 #                          for ours without vm_create's control/testing (xsbench
 #                          makes it)
+#   guest_cfgs KIND PREFIX N              guest_cfg of PREFIX-1 .. PREFIX-N
+#                                         (on_poweroff=destroy); their files in $_cfgs
 #   guest_kinds            print the kinds whose files this lab's dom0 has, one a
 #                          line: ours, then floor and linux if shipped
 #   guest_ready_key KIND   print the key "ready" is read from (relative):
@@ -259,6 +261,16 @@ lab_kind_files() {
 guest_cfg() {
     lab_kind_files "$1"
     lab_xl_cfg "$@"
+}
+
+guest_cfgs() {
+    _cfgs=
+    _i=1
+    while [ "$_i" -le "$3" ]; do
+        guest_cfg "$1" "$2-$_i" on_poweroff=destroy
+        _cfgs="$_cfgs $2-$_i.cfg"
+        _i=$((_i + 1))
+    done
 }
 
 guest_kinds() {

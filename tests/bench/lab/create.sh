@@ -16,16 +16,10 @@ N=${BENCH_CREATE_N:-5}
 
 failed=
 for kind in $(guest_kinds); do
-    cfgs=
-    i=1
-    while [ "$i" -le "$N" ]; do
-        guest_cfg "$kind" "create-$kind-$i" on_poweroff=destroy
-        cfgs="$cfgs create-$kind-$i.cfg"
-        i=$((i + 1))
-    done
+    guest_cfgs "$kind" "create-$kind" "$N"
     log "$kind: $N guests, one at a time"
     # shellcheck disable=SC2086 # one word per config
-    xsbench -t 120 create "$kind" $cfgs || failed="$failed $kind"
+    xsbench -t 120 create "$kind" $_cfgs || failed="$failed $kind"
 done
 
 [ -z "$failed" ] || fail "expected every guest created and ready, saw xsbench fail for:$failed (see above)"

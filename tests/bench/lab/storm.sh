@@ -17,16 +17,10 @@ for kind in $(guest_kinds); do
     floor) n=${BENCH_STORM_FLOOR:-20} ;;
     linux) n=${BENCH_STORM_LINUX:-3} ;;
     esac
-    cfgs=
-    i=1
-    while [ "$i" -le "$n" ]; do
-        guest_cfg "$kind" "storm-$kind-$i" on_poweroff=destroy
-        cfgs="$cfgs storm-$kind-$i.cfg"
-        i=$((i + 1))
-    done
+    guest_cfgs "$kind" "storm-$kind" "$n"
     log "$kind: a storm of $n"
     # shellcheck disable=SC2086 # one word per config
-    xsbench -t 120 storm "$kind" $cfgs || failed="$failed $kind"
+    xsbench -t 120 storm "$kind" $_cfgs || failed="$failed $kind"
     # The next kind's storm starts from an empty host.
     i=1
     while [ "$i" -le "$n" ]; do
