@@ -687,15 +687,13 @@ static void forget_guest(struct fake_xenstored *fx)
         txn_end(fx, fx->txns);
 }
 
+static void state_free(struct fake_xenstored *fx);
+
 void fxs_destroy(struct fake_xenstored *fx)
 {
     if (!fx)
         return;
-    forget_guest(fx);
-    for (int i = 0; i < XS_TYPE_COUNT; i++)
-        free(fx->fail_next[i]);
-    fxs_node_put(fx->root);
-    free(fx->out);
+    state_free(fx);
     free(fx->ring);
     free(fx);
 }
@@ -737,6 +735,78 @@ int fxs_rm(struct fake_xenstored *fx, const char *path)
     if (!absolute(fx, path, false, abs))
         return -XS_EINVAL;
     return fxs_tree_find(fx->root, abs) ? store_rm(fx, NULL, abs) : -XS_ENOENT;
+}
+
+/* ---- snapshots */
+
+struct fxs_snapshot {
+    struct fake_xenstored state; /* its pointers the snapshot's own copies */
+    unsigned char ring[4096];
+};
+
+static struct watch *watches_copy(const struct watch *w)
+{
+    struct watch *head = NULL, **tail = &head;
+    for (; w; w = w->next) {
+        struct watch *c = xmalloc(sizeof(*c));
+        *c =
+            (struct watch){xstrdup(w->path), xstrdup(w->token), xstrdup(w->abs), w->relative, NULL};
+        *tail = c;
+        tail = &c->next;
+    }
+    return head;
+}
+
+/* dst takes src's state, with its own copies of what src points to (its ring aside). */
+static void state_copy(struct fake_xenstored *dst, const struct fake_xenstored *src)
+{
+    *dst = *src;
+    dst->root = fxs_node_share(src->root);
+    dst->watches = watches_copy(src->watches);
+    dst->out = xmalloc(src->out_cap);
+    memcpy(dst->out, src->out, src->out_len);
+    for (int i = 0; i < XS_TYPE_COUNT; i++)
+        dst->fail_next[i] = src->fail_next[i] ? xstrdup(src->fail_next[i]) : NULL;
+}
+
+/* What fxs_destroy() frees, the ring and fx aside. */
+static void state_free(struct fake_xenstored *fx)
+{
+    forget_guest(fx);
+    for (int i = 0; i < XS_TYPE_COUNT; i++)
+        free(fx->fail_next[i]);
+    fxs_node_put(fx->root);
+    free(fx->out);
+}
+
+struct fxs_snapshot *fxs_snapshot(struct fake_xenstored *fx)
+{
+    if (fx->txns) {
+        fprintf(stderr, "fake_xenstored: no snapshot with a transaction open\n");
+        abort();
+    }
+    struct fxs_snapshot *snap = xmalloc(sizeof(*snap));
+    state_copy(&snap->state, fx);
+    snap->state.ring = NULL;
+    memcpy(snap->ring, fx->ring, sizeof(snap->ring));
+    return snap;
+}
+
+void fxs_restore(struct fake_xenstored *fx, const struct fxs_snapshot *snap)
+{
+    struct xenstore_domain_interface *ring = fx->ring;
+    state_free(fx);
+    state_copy(fx, &snap->state);
+    fx->ring = ring;
+    memcpy(fx->ring, snap->ring, sizeof(snap->ring));
+}
+
+void fxs_snapshot_free(struct fxs_snapshot *snap)
+{
+    if (!snap)
+        return;
+    state_free(&snap->state);
+    free(snap);
 }
 
 /* ---- control */

@@ -156,6 +156,19 @@ struct fxs_write_before_commit {
 bool fxs_write_before_commit_hook(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
                                   const char *payload, void *ctx);
 
+/*
+ * A snapshot of the whole server (the store, the guest's watches, the ring
+ * page, output not yet delivered, counters, clock, faults armed, hook) with no
+ * transaction open; fxs_restore() puts fx back in that state, its ring page
+ * and fx itself staying where they are, so a client using them goes on as
+ * from the moment of the snapshot.  The store is shared, not copied (fxs_tree.h).
+ * For a fuzzer that boots a guest once and starts every input from there.
+ */
+struct fxs_snapshot;
+struct fxs_snapshot *fxs_snapshot(struct fake_xenstored *fx);
+void fxs_restore(struct fake_xenstored *fx, const struct fxs_snapshot *snap);
+void fxs_snapshot_free(struct fxs_snapshot *snap);
+
 /* ---- what happened */
 
 /* Guest requests of this type seen so far (also those failed or hooked). */
