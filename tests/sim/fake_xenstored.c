@@ -65,6 +65,7 @@ struct fake_xenstored {
     size_t out_len, out_cap;
     size_t chunk;
     bool paused;
+    bool no_quotas;
 
     char *fail_next[XS_TYPE_COUNT];
     bool lose_reply[XS_TYPE_COUNT];
@@ -340,6 +341,71 @@ static int store_rm(struct fake_xenstored *fx, struct txn *t, const char *abs)
     return 0;
 }
 
+/* ---- C xenstored's quotas on what a guest may add */
+
+/* Nodes in the subtree at n. */
+static unsigned int subtree_nodes(const struct fxs_node *n)
+{
+    unsigned int count = 1;
+    for (size_t i = 0; i < n->nchildren; i++)
+        count += subtree_nodes(n->children[i]);
+    return count;
+}
+
+/* The guest's nodes in the store root: its home and below (0 without a home). */
+static unsigned int domain_entries(const struct fake_xenstored *fx, struct fxs_node *root)
+{
+    struct fxs_node *home = fxs_tree_find(root, fx->home);
+    return home ? subtree_nodes(home) : 0;
+}
+
+/* What xenstored stores for a node: its record's overhead, value and children's names. */
+static size_t node_size(const struct fxs_node *n, size_t value_len, size_t more_children)
+{
+    size_t size = FXS_NODE_OVERHEAD + value_len + more_children;
+    for (size_t i = 0; i < n->nchildren; i++)
+        size += n->children[i]->name_len + 1;
+    return size;
+}
+
+/*
+ * 0 or -XS_ENOSPC for a guest's write of len bytes at abs, as C xenstored
+ * answers it: a node may not reach FXS_NODE_SIZE_MAX bytes (its value and
+ * its children's names count), and the domain may hold at most
+ * FXS_ENTRY_QUOTA nodes.  The toolstack (dom0) has no quota.
+ */
+static int guest_quota(struct fake_xenstored *fx, struct txn *t, const char *abs, size_t len)
+{
+    if (fx->no_quotas)
+        return 0;
+    struct fxs_node *root = view(fx, t);
+    struct fxs_node *n = fxs_tree_find(root, abs);
+    if (n)
+        return node_size(n, len, 0) >= FXS_NODE_SIZE_MAX ? -XS_ENOSPC : 0;
+
+    /* New nodes: abs and any missing parents, below the nearest that exists. */
+    char parent[ABS_BUF];
+    strcpy(parent, abs);
+    unsigned int missing = 0;
+    struct fxs_node *p = NULL;
+    const char *child = abs;
+    while (!p) {
+        char *slash = strrchr(parent, '/');
+        child = abs + (slash - parent) + 1;
+        *slash = '\0';
+        missing++;
+        p = parent[0] ? fxs_tree_find(root, parent) : root;
+    }
+    const char *child_end = strchr(child, '/');
+    size_t child_len = child_end ? (size_t)(child_end - child) : strlen(child);
+    if (FXS_NODE_OVERHEAD + len >= FXS_NODE_SIZE_MAX ||
+        node_size(p, p->len, child_len + 1) >= FXS_NODE_SIZE_MAX)
+        return -XS_ENOSPC;
+    if (domain_entries(fx, root) + missing > FXS_ENTRY_QUOTA)
+        return -XS_ENOSPC;
+    return 0;
+}
+
 /* ---- guest requests */
 
 struct request {
@@ -414,12 +480,18 @@ static void handle_node_request(struct fake_xenstored *fx, const struct request 
             handle_directory(fx, r, n);
     } else if (r->hdr->type == XS_WRITE) {
         size_t off = strlen(path) + 1;
-        store_write(fx, r->txn, abs, r->body + off, r->hdr->len - off);
-        reply_ok(fx, r->hdr);
+        err = guest_quota(fx, r->txn, abs, r->hdr->len - off);
+        if (!err) {
+            store_write(fx, r->txn, abs, r->body + off, r->hdr->len - off);
+            reply_ok(fx, r->hdr);
+        }
     } else if (r->hdr->type == XS_MKDIR) {
-        if (!n)
-            store_write(fx, r->txn, abs, "", 0);
-        reply_ok(fx, r->hdr);
+        err = n ? 0 : guest_quota(fx, r->txn, abs, 0);
+        if (!err) {
+            if (!n)
+                store_write(fx, r->txn, abs, "", 0);
+            reply_ok(fx, r->hdr);
+        }
     } else {
         err = store_rm(fx, r->txn, abs);
         if (!err)
@@ -830,6 +902,11 @@ void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
         fx->lose_reply[type] = true;
 }
 
+void fxs_set_guest_quotas(struct fake_xenstored *fx, bool on)
+{
+    fx->no_quotas = !on;
+}
+
 void fxs_set_paused(struct fake_xenstored *fx, bool paused)
 {
     fx->paused = paused;
@@ -898,6 +975,11 @@ unsigned int fxs_watch_count(struct fake_xenstored *fx)
     for (struct watch *w = fx->watches; w; w = w->next)
         n++;
     return n;
+}
+
+unsigned int fxs_entries(struct fake_xenstored *fx)
+{
+    return domain_entries(fx, fx->root);
 }
 
 unsigned int fxs_transaction_count(struct fake_xenstored *fx)

@@ -43,7 +43,9 @@
  *    transaction, another commit), not only the nodes it touched;
  *  - no permissions beyond "the guest may change only its home"; of the
  *    quotas, only C xenstored's 10 open transactions a domain
- *    (FXS_TRANSACTION_QUOTA: TRANSACTION_START then gets EQUOTA).
+ *    (FXS_TRANSACTION_QUOTA: TRANSACTION_START then gets EQUOTA), 1000
+ *    nodes a domain and 2048 bytes a node (FXS_ENTRY_QUOTA and
+ *    FXS_NODE_SIZE_MAX: a WRITE or MKDIR past them gets ENOSPC).
  */
 #ifndef SIM_FAKE_XENSTORED_H
 #define SIM_FAKE_XENSTORED_H
@@ -58,6 +60,15 @@
 struct fake_xenstored;
 
 #define FXS_TRANSACTION_QUOTA 10
+/*
+ * C xenstored's quotas on a guest's writes, answered with ENOSPC: nodes a
+ * domain holds (quota-nb-entry-per-domain), and a node's size
+ * (quota-max-entry-size), counted as Xen 4.17 does: a 24-byte record header,
+ * one 8-byte permission, the value and the children's names with their NULs.
+ */
+#define FXS_ENTRY_QUOTA   1000
+#define FXS_NODE_SIZE_MAX 2048
+#define FXS_NODE_OVERHEAD (24 + 8)
 
 struct fake_xenstored *fxs_create(unsigned int domid);
 void fxs_destroy(struct fake_xenstored *fx);
@@ -109,6 +120,13 @@ void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type);
 
 /* Deliver at most max_bytes_per_run bytes of output per fxs_run(); 0: no limit. */
 void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run);
+
+/*
+ * Whether the guest's writes are held to FXS_ENTRY_QUOTA and
+ * FXS_NODE_SIZE_MAX (on at creation); off, payloads up to
+ * XENSTORE_PAYLOAD_MAX go in, for tests of the client and the ring.
+ */
+void fxs_set_guest_quotas(struct fake_xenstored *fx, bool on);
 
 /* While paused, fxs_run() neither reads requests nor writes output. */
 void fxs_set_paused(struct fake_xenstored *fx, bool paused);
@@ -175,6 +193,8 @@ void fxs_snapshot_free(struct fxs_snapshot *snap);
 unsigned int fxs_request_count(struct fake_xenstored *fx, enum xsd_sockmsg_type type);
 /* Watches the guest has registered now. */
 unsigned int fxs_watch_count(struct fake_xenstored *fx);
+/* Nodes the guest's domain holds in the store: its home and all below it. */
+unsigned int fxs_entries(struct fake_xenstored *fx);
 /* Transactions the guest has open now. */
 unsigned int fxs_transaction_count(struct fake_xenstored *fx);
 /* Times the client kicked the event channel. */

@@ -202,6 +202,57 @@ static void test_flood_stops_at_the_quota(void **state)
     fxs_set_reply_hook(f->fx, NULL, NULL);
 }
 
+/*
+ * The flood that stopped a long fuzz_control run on libFuzzer's timeout (6,878
+ * keys, quadratic in the fake xenstored before it had xenstored's quotas):
+ * like C xenstored, the fake refuses the key whose name no longer fits in its
+ * parent's 2048-byte node with ENOSPC (Xen 4.17's lab: 531 keys of 100
+ * bytes), and the VM says so and goes on.
+ */
+static void test_flood_stops_at_xenstoreds_node_size(void **state)
+{
+    struct fixture *f = *state;
+    unsigned long errors_before = f->control.status.errors;
+
+    command(f, "{\"when\":\"now\",\"action\":\"xenstore-flood\",\"path\":\"data/flood\","
+               "\"count\":6878,\"size\":100}");
+    assert_key(f, "data/test-vm/flood-written", "531");
+    assert_key(f, "data/test-vm/last-result", "ENOSPC");
+    assert_key(f, "data/flood/530",
+               "530:530:530:530:530:530:530:530:530:530:530:530:530:530:530:"
+               "530:530:530:530:530:530:530:530:530:530:");
+    assert_false(fxs_exists(f->fx, "data/flood/531"));
+    assert_logged("test-vm: xenstore-flood: wrote 531 of 6878 keys of 100 bytes under "
+                  "\"data/flood\": ENOSPC\n");
+    assert_key(f, "data/test-vm/state", "ready");
+    assert_int_equal(f->control.status.errors, errors_before);
+
+    /* It goes on: the next command is carried out. */
+    command(f, "{\"when\":\"now\",\"action\":\"xenstore-rm\",\"path\":\"data/flood\"}");
+    assert_false(fxs_exists(f->fx, "data/flood"));
+    assert_key(f, "data/test-vm/last-result", "ok");
+}
+
+/* And at C xenstored's 1000 nodes a domain (quota-nb-entry-per-domain): ENOSPC too. */
+static void test_flood_stops_at_xenstoreds_entry_quota(void **state)
+{
+    struct fixture *f = *state;
+
+    command(f, "{\"when\":\"now\",\"action\":\"xenstore-flood\",\"path\":\"data/f1\","
+               "\"count\":400,\"size\":1}");
+    command(f, "{\"when\":\"now\",\"action\":\"xenstore-flood\",\"path\":\"data/f2\","
+               "\"count\":400,\"size\":1}");
+    assert_key(f, "data/test-vm/last-result", "ok");
+    unsigned int before = fxs_entries(f->fx);
+    command(f, "{\"when\":\"now\",\"action\":\"xenstore-flood\",\"path\":\"data/f3\","
+               "\"count\":400,\"size\":1}");
+    assert_key(f, "data/test-vm/last-result", "ENOSPC");
+    assert_int_equal(fxs_entries(f->fx), FXS_ENTRY_QUOTA);
+    /* data/f3 itself is one of the new nodes. */
+    assert_int_equal(f->control.status.flood_written, FXS_ENTRY_QUOTA - before - 1);
+    assert_key(f, "data/test-vm/state", "ready");
+}
+
 /* A value of any size up to a xenstore payload: past what the ring carries, E2BIG. */
 static void test_flood_too_big(void **state)
 {
@@ -247,6 +298,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_refused, started_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_flood, started_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_flood_stops_at_the_quota, started_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_flood_stops_at_xenstoreds_node_size, started_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_flood_stops_at_xenstoreds_entry_quota, started_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_flood_too_big, started_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_onshutdown, started_setup, fixture_teardown),
