@@ -4,6 +4,7 @@
 #   make floor        build/floor.xen, the floor guest (README.md, "The floor guest")
 #   make unit         host unit tests (cmocka, ASan+UBSan) against a simulated Xen
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (default 60) each
+#                     (FUZZ_TARGETS="fuzz_control ...": only those)
 #   make test         unit tests, a short fuzz run, host tests of the tools and the
 #                     lab scenarios on real Xen 4.17 and 4.20 (LAB_XEN=4.17|4.20|all)
 #   make lab          the lab (Xen + dom0 under QEMU) with the VM booted in it
@@ -158,9 +159,19 @@ $(B)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(SIM_SRCS) $(VERSION_H) $(FUZZ_IGN
 	@$(CLANG) $(FZCFLAGS) -MM -MP -MT $@ $< $(PORTABLE_SRCS) $(SIM_SRCS) >$@.d.tmp && mv -f $@.d.tmp $@.d
 	$(CLANG) $(FZCFLAGS) $< $(PORTABLE_SRCS) $(SIM_SRCS) -o $@
 
+# FUZZ_TARGETS: the targets `make fuzz` runs, by name (default: every one).
+FUZZ_TARGETS ?= $(notdir $(FUZZ_BINS))
+FUZZ_RUN     := $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
+FUZZ_UNKNOWN := $(filter-out $(FUZZ_BINS),$(FUZZ_RUN))
+ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
+ifneq ($(FUZZ_UNKNOWN),)
+$(error FUZZ_TARGETS: no target $(notdir $(FUZZ_UNKNOWN)); there are $(notdir $(FUZZ_BINS)))
+endif
+endif
+
 fuzz-build: $(FUZZ_BINS)
-fuzz: $(FUZZ_BINS)
-	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
+fuzz: $(FUZZ_RUN)
+	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_RUN)
 
 # ---- everything.  `make test` and `make lab` first install any missing
 # Debian package (tools/install-deps), so both work on a fresh machine.
