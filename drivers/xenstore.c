@@ -134,6 +134,11 @@ bool xenstore_next_watch_event(struct xenstore *xs, struct xenstore_watch_event 
     return xenstore_watches_next_event(&xs->watches, ev);
 }
 
+bool xenstore_watch_event_queued(const struct xenstore *xs)
+{
+    return xs->watches.len > 0;
+}
+
 bool xenstore_has_work(struct xenstore *xs)
 {
     return xs->watches.len > 0 || xs->n_orphans > 0 || xs->in.complete ||

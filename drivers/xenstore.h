@@ -164,12 +164,27 @@ int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const cha
 int xenstore_watch(struct xenstore *xs, const char *path, const char *token);
 /* Forgets the watch and its queued events (-XS_ENOENT if we have no such watch). */
 int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token);
+/*
+ * Send XS_UNWATCH but keep the watch as the client knows it (active and
+ * registered): from then on the client looks like one whose xenstored lost
+ * the watch.  For the test action xenstore-unwatch only.  Returns 0 or the
+ * reply's error (-XS_ENOENT if we have no such watch).
+ */
+int xenstore_unwatch_server_only(struct xenstore *xs, const char *path, const char *token);
+/*
+ * xenstored may have lost our watches: count every one as unregistered, so
+ * that xenstore_watch() sends XS_WATCH again for each (EEXIST from xenstored
+ * is then fine).  Queued events stay queued.
+ */
+void xenstore_watches_maybe_lost(struct xenstore *xs);
 
 /*
  * Drain the response ring without blocking and hand out the oldest queued
  * watch event.  Returns true and fills *ev if there was one.
  */
 bool xenstore_next_watch_event(struct xenstore *xs, struct xenstore_watch_event *ev);
+/* True if a watch event has been received and not handed out yet. */
+bool xenstore_watch_event_queued(const struct xenstore *xs);
 /* True if a watch event is queued, unread bytes wait in the response ring, or orphans wait. */
 bool xenstore_has_work(struct xenstore *xs);
 /*

@@ -192,3 +192,19 @@ int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token)
     xenstore_watches_forget(&xs->watches, w);
     return err;
 }
+
+int xenstore_unwatch_server_only(struct xenstore *xs, const char *path, const char *token)
+{
+    size_t path_len;
+    int err = check_watch(path, token, &path_len);
+    if (err)
+        return err;
+
+    struct xenstore_watch *w = xenstore_watches_find(&xs->watches, path, token);
+    return w ? watch_request(xs, XS_UNWATCH, w) : -XS_ENOENT;
+}
+
+void xenstore_watches_maybe_lost(struct xenstore *xs)
+{
+    xenstore_watches_unregister_all(&xs->watches);
+}

@@ -17,8 +17,8 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 
-/* Longest "when" or "action" value, or field name, worth decoding. */
-#define SHORT_MAX 16
+/* Longest "when" or "action" value, or field name, worth decoding ("xenstore-unwatch" is 16). */
+#define SHORT_MAX 24
 
 static const char *const when_names[] = {
     [COMMAND_WHEN_NOW] = "now",
@@ -48,6 +48,7 @@ static const char *const action_names[] = {
     [COMMAND_ACTION_XENSTORE_RM] = "xenstore-rm",
     [COMMAND_ACTION_XENSTORE_FLOOD] = "xenstore-flood",
     [COMMAND_ACTION_MEMCHECK] = "memcheck",
+    [COMMAND_ACTION_XENSTORE_UNWATCH] = "xenstore-unwatch",
 };
 
 static const char *const request_names[] = {
@@ -227,7 +228,7 @@ static int parse_string_field(struct parser *p, enum field f, const struct json_
         if (k < 0)
             return fail(
                 p,
-                "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not %s",
+                "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood, xenstore-unwatch or memcheck, not %s",
                 shown(p, v, raw, sizeof(raw)));
         cmd->action = (enum command_action)k;
     }

@@ -34,16 +34,17 @@ enum command_action {
     COMMAND_ACTION_REBOOT,
     COMMAND_ACTION_HALT, /* Xen has no halt: carried out as poweroff */
     COMMAND_ACTION_CRASH,
-    COMMAND_ACTION_IGNORE,         /* do nothing */
-    COMMAND_ACTION_HANG,           /* spin with interrupts off: nothing the toolstack can see */
-    COMMAND_ACTION_WATCHDOG,       /* arm Xen's watchdog (timeout_s) and never pet it */
-    COMMAND_ACTION_FAULT,          /* a real CPU exception: register dump, then SHUTDOWN_crash */
-    COMMAND_ACTION_TRIPLE_FAULT,   /* an exception with no usable IDT: Xen decides */
-    COMMAND_ACTION_SOFT_RESET,     /* SHUTDOWN_soft_reset */
-    COMMAND_ACTION_XENSTORE_WRITE, /* write "value" at "path", as the guest */
-    COMMAND_ACTION_XENSTORE_RM,    /* remove "path" */
-    COMMAND_ACTION_XENSTORE_FLOOD, /* "count" keys of "size" bytes under "path" */
-    COMMAND_ACTION_MEMCHECK,       /* verify the memcheck= pattern now */
+    COMMAND_ACTION_IGNORE,           /* do nothing */
+    COMMAND_ACTION_HANG,             /* spin with interrupts off: nothing the toolstack can see */
+    COMMAND_ACTION_WATCHDOG,         /* arm Xen's watchdog (timeout_s) and never pet it */
+    COMMAND_ACTION_FAULT,            /* a real CPU exception: register dump, then SHUTDOWN_crash */
+    COMMAND_ACTION_TRIPLE_FAULT,     /* an exception with no usable IDT: Xen decides */
+    COMMAND_ACTION_SOFT_RESET,       /* SHUTDOWN_soft_reset */
+    COMMAND_ACTION_XENSTORE_WRITE,   /* write "value" at "path", as the guest */
+    COMMAND_ACTION_XENSTORE_RM,      /* remove "path" */
+    COMMAND_ACTION_XENSTORE_FLOOD,   /* "count" keys of "size" bytes under "path" */
+    COMMAND_ACTION_MEMCHECK,         /* verify the memcheck= pattern now */
+    COMMAND_ACTION_XENSTORE_UNWATCH, /* XS_UNWATCH the control watches, still counting on them */
 };
 
 /* The control/shutdown requests a command's "on" can name (bit 1 << value in "on"). */

@@ -68,6 +68,8 @@ void control_init(struct control *c, struct xenstore *xs, const struct control_p
     c->status.last_suspend = "";
     c->status.last_result = "";
     c->events_dropped_seen = xenstore_events_dropped(xs);
+    for (int key = 0; key < CONTROL_KEYS; key++)
+        control_seen(c, (enum control_key)key, "", 0);
 }
 
 /* data/test-vm/boots survives only if a toolstack keeps data/ across a reboot. */
@@ -96,6 +98,7 @@ int control_start(struct control *c)
     char domid[16];
     int first_err = 0;
 
+    control_idle_reset(c);
     int n = xenstore_read(c->xs, 0, "domid", domid, sizeof(domid));
     if (n >= 0) {
         quote(c->domid, sizeof(c->domid), domid, (size_t)n, QUOTE_BARE, sizeof(domid));
@@ -133,6 +136,7 @@ void control_handle_watch(struct control *c, const struct xenstore_watch_event *
 {
     if (c->hung)
         return; /* host tests only: on Xen a hung VM runs nothing */
+    control_idle_reset(c);
     if (strcmp(ev->token, CONTROL_TOKEN_TESTING) == 0)
         control_testing_changed(c);
     else if (strcmp(ev->token, CONTROL_TOKEN_SHUTDOWN) == 0)
@@ -182,9 +186,10 @@ void control_run_due(struct control *c)
         if (!c->reread_testing && !c->reread_shutdown && !c->reread_sysrq)
             c->reread_retry.tries = 0;
     }
+    control_idle_run_due(c);
 }
 
-uint64_t control_next_deadline(const struct control *c)
+uint64_t control_work_deadline(const struct control *c)
 {
     uint64_t next = CONTROL_NO_DEADLINE;
     if (c->watch_retry.due && c->watch_retry.at < next)
@@ -197,4 +202,10 @@ uint64_t control_next_deadline(const struct control *c)
     if (periodic < next)
         next = periodic;
     return c->hung ? CONTROL_NO_DEADLINE : next;
+}
+
+uint64_t control_next_deadline(const struct control *c)
+{
+    uint64_t work = control_work_deadline(c), idle = control_idle_deadline(c);
+    return work < idle ? work : idle;
 }

@@ -142,6 +142,23 @@ struct control_delayed {
     uint64_t due_ns;
 };
 
+/*
+ * The idle check (kernel/control_audit.c): while no watch event comes, the
+ * VM reads its three control keys now and then, in case xenstored lost a
+ * watch or an event.  The keys, in the order it reads them.
+ */
+enum control_key { CONTROL_KEY_TESTING, CONTROL_KEY_SHUTDOWN, CONTROL_KEY_SYSRQ, CONTROL_KEYS };
+#define CONTROL_IDLE_FIRST_MS 5000  /* the first check, after the last watch event */
+#define CONTROL_IDLE_MAX_MS   60000 /* the back-off doubles up to this */
+struct control_idle {
+    uint64_t last_event_ns; /* the last watch event (any token), or boot, or a resume */
+    uint64_t due_ns;        /* the next check */
+    unsigned int checks;    /* done since last_event_ns */
+    unsigned long missed; /* values found with no watch event (data/test-vm/missed-watch-events) */
+    /* FNV-1a 64 of what each key held after the VM's last look at it ("" if blanked or absent). */
+    uint64_t seen_hash[CONTROL_KEYS];
+};
+
 struct control {
     struct xenstore *xs;
     struct control_power power;
@@ -182,6 +199,8 @@ struct control {
     /* Keys to read again (after a resume, a registration, or a failed read). */
     bool reread_shutdown, reread_testing, reread_sysrq;
     struct control_retry reread_retry;
+
+    struct control_idle idle;
 };
 
 /* No xenstore traffic yet: power and cfg are copied. */
@@ -199,8 +218,17 @@ int control_start(struct control *c);
 
 /* Run the retries whose time has come. */
 void control_run_due(struct control *c);
-/* When the next retry is due (ns), or CONTROL_NO_DEADLINE. */
+/*
+ * When the next retry, delayed step, periodic work or idle check is due
+ * (ns), or CONTROL_NO_DEADLINE (only once hung: the idle check is always
+ * scheduled).
+ */
 uint64_t control_next_deadline(const struct control *c);
+/*
+ * The same without the idle check: CONTROL_NO_DEADLINE when only the idle
+ * check is left to do (host tests run the VM "until it is idle" with it).
+ */
+uint64_t control_work_deadline(const struct control *c);
 
 /*
  * Handle one watch event from the kernel's main loop.  It re-reads the

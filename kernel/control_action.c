@@ -56,6 +56,7 @@ static void suspend(struct control *c)
 
     status_set_state(c, "suspending");
     int rc = c->power.shutdown(c->power.ctx, SHUTDOWN_suspend);
+    control_idle_reset(c); /* the clock may have jumped; the keys are read again below anyway */
     if (rc == 0) {
         resumed(c);
         return;
@@ -165,6 +166,7 @@ void control_act(struct control *c, const struct command *cmd)
     case COMMAND_ACTION_XENSTORE_WRITE:
     case COMMAND_ACTION_XENSTORE_RM:
     case COMMAND_ACTION_XENSTORE_FLOOD:
+    case COMMAND_ACTION_XENSTORE_UNWATCH:
         control_xenstore_op(c, cmd);
         status_set_state(c, NULL);
         return;

@@ -11,6 +11,7 @@
  *   agent.c             the guest-agent keys and the heartbeat (periodic work)
  *   control_xenstore.c  the guest's own xenstore operations on command
  *   control_memcheck.c  memcheck=: the pages filled at boot, verified later
+ *   control_audit.c     the idle check: values that came with no watch event
  */
 #ifndef KERNEL_CONTROL_INTERNAL_H
 #define KERNEL_CONTROL_INTERNAL_H
@@ -129,8 +130,24 @@ uint64_t control_retry_delay_ms(unsigned int try);
  */
 void agent_publish(struct control *c);
 
-/* Carry out xenstore-write, xenstore-rm or xenstore-flood (last-result, a console line). */
+/*
+ * Carry out xenstore-write, xenstore-rm, xenstore-flood or xenstore-unwatch
+ * (last-result, a console line).
+ */
 void control_xenstore_op(struct control *c, const struct command *cmd);
+
+/*
+ * The idle check (control_audit.c).  control_idle_reset: a watch event came
+ * (or the VM booted or resumed): the next check is CONTROL_IDLE_FIRST_MS
+ * from now.  control_seen: after a look at a key, what it holds now (the
+ * hash the check compares with).  control_idle_run_due: the check, if due.
+ */
+void control_idle_reset(struct control *c);
+void control_seen(struct control *c, enum control_key key, const char *bytes, size_t len);
+void control_idle_run_due(struct control *c);
+uint64_t control_idle_deadline(const struct control *c);
+/* FNV-1a 64 over len bytes. */
+uint64_t control_hash(const char *bytes, size_t len);
 
 /* memcheck=: fill the pages (at boot, after the boot-id is drawn). */
 void control_memcheck_start(struct control *c);

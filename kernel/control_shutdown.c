@@ -39,6 +39,7 @@ struct shutdown_reading {
     enum decision decision;
     enum command_action action; /* DECIDE_REQUEST: what the request asks */
     const char *ack;            /* what the ack left in the key; NULL: removed it */
+    bool acked;                 /* the ack was written (if the transaction commits) */
 };
 
 static const struct {
@@ -79,8 +80,9 @@ bool control_takes_over(const struct command *cmd, int request)
 }
 
 /* Write the ack r->ack (NULL: remove the key) in transaction tx. */
-static int write_ack(struct xenstore *xs, xenstore_tx tx, const struct shutdown_reading *r)
+static int write_ack(struct xenstore *xs, xenstore_tx tx, struct shutdown_reading *r)
 {
+    r->acked = true;
     return r->ack ? xenstore_write(xs, tx, SHUTDOWN_PATH, r->ack)
                   : xenstore_rm(xs, tx, SHUTDOWN_PATH);
 }
@@ -92,6 +94,7 @@ static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
     const struct control *c = r->c;
 
     r->decision = DECIDE_NOTHING;
+    r->acked = false;
     int rc = control_read_value(xs, tx, SHUTDOWN_PATH, &r->value);
     if (rc)
         return rc;
@@ -205,6 +208,11 @@ void control_shutdown_changed(struct control *c, bool rereading)
         report_failure(c, &r, rc, shown);
         return;
     }
+    /* What the key holds now, for the idle check: the ack, or the value left there. */
+    if (r.acked)
+        control_seen(c, CONTROL_KEY_SHUTDOWN, r.ack ? r.ack : "", r.ack ? strlen(r.ack) : 0);
+    else
+        control_seen(c, CONTROL_KEY_SHUTDOWN, r.value.bytes, r.value.len);
     if (r.decision == DECIDE_LEFT)
         return;
     if (r.decision == DECIDE_BUSY) {

@@ -20,6 +20,11 @@ void control_sysrq_changed(struct control *c)
     char shown[SHOWN_REQUEST_CHARS];
 
     int rc = control_read_and_blank(c, SYSRQ_PATH, &value);
+    /* What the key holds now, for the idle check: "" once acked, the key if the ack failed. */
+    if (rc >= 0)
+        control_seen(c, CONTROL_KEY_SYSRQ, "", 0);
+    else if (rc == -XS_EACCES && value.len)
+        control_seen(c, CONTROL_KEY_SYSRQ, value.bytes, value.len);
     if (rc > 0)
         return; /* "" or no key: our own ack, or the watch registering */
     quote(shown, sizeof(shown), value.bytes, value.len, QUOTE_LOG, SIZE_MAX);

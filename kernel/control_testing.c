@@ -31,6 +31,11 @@ static bool take_command(struct control *c, struct control_value *v)
                  "the reply to the ack's commit timed out, but the key shows the ack");
         rc = 0;
     }
+    /* What the key holds now, for the idle check: "" once acked, the command if the ack failed. */
+    if (rc >= 0)
+        control_seen(c, CONTROL_KEY_TESTING, "", 0);
+    else if (rc == -XS_EACCES && v->len)
+        control_seen(c, CONTROL_KEY_TESTING, v->bytes, v->len);
     if (rc > 0)
         return false; /* "" or no key: our own ack, or the watch registering */
     if (rc == -XS_EACCES && v->len) {

@@ -1,7 +1,7 @@
 /*
  * The guest's own xenstore operations on command (README.md, "Guest-side
- * xenstore operations"): xenstore-write, xenstore-rm, xenstore-flood.  Each
- * is done as the guest (relative paths under its home, absolute ones where
+ * xenstore operations"): xenstore-write, xenstore-rm, xenstore-flood and
+ * xenstore-unwatch.  Each is done as the guest (relative paths under its home, absolute ones where
  * xenstored lets it), and its result goes to data/test-vm/last-result: "ok"
  * or the error's name, with a console line.  A flood writes one key after
  * another, waiting for each reply, and stops at the first error: the VM does
@@ -58,6 +58,31 @@ static void flood(struct control *c, const struct command *cmd, const char *show
              cmd->size, shown, result_name(rc));
 }
 
+/*
+ * xenstore-unwatch: xenstored drops the three control watches while the VM
+ * still counts on them, as if it had lost them; only the idle check can then
+ * find a request (control_audit.c), and it registers them again.
+ */
+static void unwatch(struct control *c)
+{
+    static const char *const watches[][2] = {
+        {SHUTDOWN_PATH, CONTROL_TOKEN_SHUTDOWN},
+        {TESTING_PATH, CONTROL_TOKEN_TESTING},
+        {SYSRQ_PATH, CONTROL_TOKEN_SYSRQ},
+    };
+    int rc = 0;
+    for (size_t i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
+        int err = xenstore_unwatch_server_only(c->xs, watches[i][0], watches[i][1]);
+        if (err && !rc)
+            rc = err;
+    }
+    publish_result(c, rc);
+    log_info(
+        "xenstore-unwatch",
+        "control/shutdown, control/testing and control/sysrq (the VM still counts on them): %s",
+        result_name(rc));
+}
+
 void control_xenstore_op(struct control *c, const struct command *cmd)
 {
     char shown[SHOWN_REQUEST_CHARS];
@@ -75,6 +100,9 @@ void control_xenstore_op(struct control *c, const struct command *cmd)
         rc = xenstore_rm(c->xs, 0, cmd->path);
         publish_result(c, rc);
         log_info("xenstore-rm", "%s: %s", shown, result_name(rc));
+        break;
+    case COMMAND_ACTION_XENSTORE_UNWATCH:
+        unwatch(c);
         break;
     default:
         flood(c, cmd, shown);

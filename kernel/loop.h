@@ -5,7 +5,7 @@
  *     for (;;) {
  *         uint64_t until = loop_step(&control, &xenstore);
  *         if (until != LOOP_AGAIN)
- *             wait_for_event_until(until);   // TIME_FOREVER, or a retry's time
+ *             wait_for_event_until(until);   // a retry's or the idle check's time
  *     }
  */
 #ifndef KERNEL_LOOP_H
@@ -22,7 +22,8 @@
  * Take what xenstore sent (and end orphaned transactions), hand every watch
  * event to the interpreter, and run the retries that are due.  Returns
  * LOOP_AGAIN if more work is waiting, else the time (ns) until which the VM
- * may sleep: the next retry, or CONTROL_NO_DEADLINE.
+ * may sleep: the next retry, delayed step, periodic work or idle check
+ * (control_next_deadline()), or CONTROL_NO_DEADLINE once hung.
  */
 uint64_t loop_step(struct control *c, struct xenstore *xs);
 

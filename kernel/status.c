@@ -125,6 +125,7 @@ void status_publish_all(struct control *c)
     /* There from boot: a flood that used up the quota can still update them. */
     status_put(c, "last-result", s->last_result);
     status_put_number(c, "flood-written", s->flood_written);
+    status_put_number(c, "missed-watch-events", c->idle.missed);
     status_publish_due(c);
     publish_boot_time(c);
     c->status.published = true;

@@ -52,7 +52,7 @@ static const char *const reasons[] = {
     "field \"*\" must be a string, not an array",
     "field \"*\" must be a string, not an object",
     "field \"when\" must be \"now\" or \"onshutdown\", not \"*",
-    "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not \"*",
+    "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood, xenstore-unwatch or memcheck, not \"*",
     "field \"ack\" is longer than 255 bytes",
     "field \"*\" must be a number, not *",
     "field \"*\" must be a whole number from # to #, not *",

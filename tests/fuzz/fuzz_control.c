@@ -7,7 +7,8 @@
  *
  * Input: records separated by NUL bytes (xenstore values are strings, so a
  * value never holds one).  An empty record delivers the events queued so
- * far.  Otherwise the record is [op] [value...], op being its first byte
+ * far and lets the VM's clock reach its next idle check (so does the end of
+ * the input).  Otherwise the record is [op] [value...], op being its first byte
  * minus one:
  *   bit 0     the key: control/shutdown (0) or control/testing (1)
  *   bits 1-2  what the toolstack does: write the value (0, 1), remove the
@@ -50,8 +51,11 @@
  *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
  * Checks of what xenstore shows are skipped once a request was made to fail
  * (op bits 6-7 = 3): a failed write legitimately leaves a stale key; and
- * once the VM carried out a xenstore action (xenstore-write, -rm, -flood),
- * which may write or remove any of its own keys, as told.
+ * once the VM carried out a xenstore action (xenstore-write, -rm, -flood,
+ * -unwatch), which may write or remove any of its own keys, as told.
+ * The idle check (control_audit.c) finds no missed event unless told
+ * xenstore-unwatch (the fake loses none); the watches are all registered
+ * except between an xenstore-unwatch and the miss that follows.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -85,7 +89,10 @@ static struct harness {
     unsigned int next_domid;
 
     int suspend_result, shutdown_result;
-    bool faults; /* a request was made to fail: xenstore may lag memory */
+    bool faults;            /* a request was made to fail: xenstore may lag memory */
+    bool unwatched;         /* xenstore-unwatch ran, and no miss was found since */
+    unsigned long missed;   /* the idle check's count, last seen */
+    unsigned int unwatches; /* XS_UNWATCH requests, last seen */
 
     /* A toolstack write held back until the VM's next TRANSACTION_END. */
     bool conflict_armed;
@@ -296,6 +303,7 @@ static void check_state(void)
                                           "xenstore-rm",
                                           "xenstore-flood",
                                           "memcheck",
+                                          "xenstore-unwatch",
                                           NULL};
     static const char *const suspends[] = {"", "resumed", "cancelled", "failed", NULL};
     static struct command cmd;
@@ -305,13 +313,22 @@ static void check_state(void)
     check(fxs_transaction_count(F.fx) == 0, "no transaction left open");
     if (strncmp(c->status.last_action, "xenstore-", 9) == 0)
         F.faults = true; /* told to write its own keys: xenstore may differ from memory */
+    if (fxs_request_count(F.fx, XS_UNWATCH) != F.unwatches)
+        F.unwatched = true; /* only xenstore-unwatch sends XS_UNWATCH */
+    F.unwatches = fxs_request_count(F.fx, XS_UNWATCH);
     if (c->hung) {
         /* Told to hang: it no longer answers anything, by design. */
         const char *hung = fxs_read(F.fx, "data/test-vm/state");
         check(F.faults || (hung && strcmp(hung, "hung") == 0), "a hung VM's last word is hung");
         return;
     }
-    check(fxs_watch_count(F.fx) == 3, "every watch registered");
+    /* xenstore-unwatch takes them away until the idle check finds a value with no event. */
+    check(fxs_watch_count(F.fx) == 3 || F.unwatched, "every watch registered");
+    if (F.unwatched && c->idle.missed != F.missed)
+        F.unwatched = false;
+    F.missed = c->idle.missed;
+    /* The fake loses no event: the idle check finds a miss only after xenstore-unwatch. */
+    check(F.faults || c->idle.missed == 0, "no missed watch event when every event came");
     check(!F.xs.awaiting_reply && !F.xs.reply_ready, "no request left half-done");
 
     /* Memory. */
@@ -372,8 +389,9 @@ static void check_state(void)
 }
 
 /*
- * Run the kernel's main loop until it has nothing left to do: no event, no
- * retry scheduled (sleeping until a retry moves the fake clock there).
+ * Run the kernel's main loop until it has nothing left to do but the idle
+ * check: no event, no retry scheduled (sleeping until a retry moves the fake
+ * clock there).
  */
 static void pump(void)
 {
@@ -381,7 +399,9 @@ static void pump(void)
         uint64_t until = loop_step(&F.control, &F.xs);
         if (until == LOOP_AGAIN || fxs_run(F.fx))
             continue;
-        if (until == CONTROL_NO_DEADLINE)
+        /* The idle check is always scheduled: done when only it is left. */
+        if (until == CONTROL_NO_DEADLINE ||
+            control_work_deadline(&F.control) == CONTROL_NO_DEADLINE)
             return;
         uint64_t now = fxs_now_ns(F.fx);
         if (until > now)
@@ -394,6 +414,15 @@ static void deliver(void)
 {
     pump();
     check_state();
+}
+
+/* The VM's clock reaches its next idle check (control_audit.c), then it catches up. */
+static void idle_check(void)
+{
+    uint64_t now = fxs_now_ns(F.fx), next = control_next_deadline(&F.control);
+    if (next != CONTROL_NO_DEADLINE && next > now)
+        fxs_advance_clock(F.fx, next - now);
+    deliver();
 }
 
 /* ---- one record */
@@ -506,7 +535,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
         const uint8_t *rec_end = nul ? nul : end;
         if (rec_end == p) {
-            deliver();
+            idle_check();
         } else {
             size_t n = (size_t)(rec_end - p - 1);
             if (n > XENSTORE_PAYLOAD_MAX)
@@ -526,6 +555,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         toolstack_do(F.conflict_path, F.conflict_op, F.conflict_value);
     }
     deliver();
+    idle_check();
     /*
      * Put back now, not at the next input's start: what this input allocated
      * is freed within it, so libFuzzer sees as many frees as allocations

@@ -69,6 +69,7 @@ struct fake_xenstored {
 
     char *fail_next[XS_TYPE_COUNT];
     bool lose_reply[XS_TYPE_COUNT];
+    unsigned int drop_events; /* watch events still to drop (fxs_drop_next_events) */
     fxs_reply_hook hook;
     void *hook_ctx;
 
@@ -201,6 +202,10 @@ static void reply_error(struct fake_xenstored *fx, const struct xsd_sockmsg *req
 
 static void send_event(struct fake_xenstored *fx, const struct watch *w, const char *abs)
 {
+    if (fx->drop_events) {
+        fx->drop_events--;
+        return;
+    }
     const char *path = abs;
     if (w->relative && below_home(fx, abs))
         path = below_home(fx, abs);
@@ -905,6 +910,11 @@ void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
 void fxs_set_guest_quotas(struct fake_xenstored *fx, bool on)
 {
     fx->no_quotas = !on;
+}
+
+void fxs_drop_next_events(struct fake_xenstored *fx, unsigned int n)
+{
+    fx->drop_events = n;
 }
 
 void fxs_set_paused(struct fake_xenstored *fx, bool paused)

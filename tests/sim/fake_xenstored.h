@@ -118,6 +118,9 @@ void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const 
  */
 void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type);
 
+/* The next n watch events (any watch) are never sent: a xenstored that lost them. */
+void fxs_drop_next_events(struct fake_xenstored *fx, unsigned int n);
+
 /* Deliver at most max_bytes_per_run bytes of output per fxs_run(); 0: no limit. */
 void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run);
 

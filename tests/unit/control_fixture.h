@@ -195,9 +195,10 @@ static inline uint64_t fixture_now_ns(void *ctx)
 }
 
 /*
- * Run the kernel's main loop (loop_step) until nothing is left to do: the
- * server idle and no retry scheduled.  Sleeping until a retry is due moves
- * the fake clock there.
+ * Run the kernel's main loop (loop_step) until nothing is left to do but the
+ * idle check (which is always scheduled): the server idle and no retry,
+ * delayed step or periodic work scheduled.  Sleeping until one is due moves
+ * the fake clock there (and runs the idle checks due on the way).
  */
 static inline void pump(struct fixture *f)
 {
@@ -205,7 +206,8 @@ static inline void pump(struct fixture *f)
         uint64_t until = loop_step(&f->control, &f->xs);
         if (until == LOOP_AGAIN || fxs_run(f->fx))
             continue;
-        if (until == CONTROL_NO_DEADLINE)
+        if (until == CONTROL_NO_DEADLINE ||
+            control_work_deadline(&f->control) == CONTROL_NO_DEADLINE)
             return;
         uint64_t now = fxs_now_ns(f->fx);
         if (f->pump_limit_ns && until >= now + f->pump_limit_ns)

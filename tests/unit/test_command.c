@@ -193,12 +193,12 @@ static const struct bad_case bad_cases[] = {
     {"{\"when\":\"onshutdown and then some more\",\"action\":\"reboot\"}", 0,
      "field \"when\" must be \"now\" or \"onshutdown\", not \"onshutdown and then some more\""},
     {"{\"when\":\"now\",\"action\":\"explode\"}", 0,
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not "
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood, xenstore-unwatch or memcheck, not "
      "\"explode\""},
     {"{\"when\":\"now\",\"action\":\"s3\"}", 0,
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not \"s3\""},
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood, xenstore-unwatch or memcheck, not \"s3\""},
     {"{\"when\":\"now\",\"action\":\"\\u0001\"}", 0,
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not "
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood, xenstore-unwatch or memcheck, not "
      "\"\\\\u0001\""},
     /* Found by review: past 16 JSON values, every error was "too many JSON values". */
     {"{\"when\":\"now\",\"action\":\"reboot\",\"x\":[1,2,3,4,5,6,7,8,9,10,11,12]}", 0,

@@ -303,7 +303,7 @@ static const struct {
     {"{\"when\":\"soon\",\"action\":\"reboot\"}",
      "field \"when\" must be \"now\" or \"onshutdown\", not \"soon\""},
     {"{\"when\":\"now\",\"action\":\"explode\"}",
-     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood or memcheck, not "
+     "field \"action\" must be suspend, poweroff, reboot, halt, crash, ignore, hang, watchdog, fault, triple-fault, soft-reset, xenstore-write, xenstore-rm, xenstore-flood, xenstore-unwatch or memcheck, not "
      "\"explode\""},
     {"\x01\x02\x03\xff\xfe", "not valid JSON (at byte 0)"},
 };
