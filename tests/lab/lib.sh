@@ -436,6 +436,30 @@ lab_expect_console() {
 expect_console() { lab_expect_console -F "$@"; }
 expect_console_re() { lab_expect_console -E "$@"; }
 
+# guest_diagnose NAME: what to look at when a guest stopped answering, printed
+# into the scenario's output: xl's view of it, its control/ and data/ keys,
+# Xen's view of its vCPU and event channels (debug keys q and e), its own
+# port-0xe9 lines from xl dmesg ("(dN)": they do not need xenconsoled) and
+# the end of its console.  Never fails: it runs on the way to a failure.
+guest_diagnose() {
+    _d=$(vm_domid "$1") || { echo "--- diagnose $1: no such domain"; return 0; }
+    echo "--- diagnose $1 (domid $_d) at $(lab_now_ms) ms"
+    xl list -v "$1" 2>&1
+    xenstore-ls -f "/local/domain/$_d/control" 2>&1 | head -n 40
+    xenstore-ls -f "/local/domain/$_d/data" 2>&1 | head -n 60
+    xl debug-keys q >/dev/null 2>&1
+    xl debug-keys e >/dev/null 2>&1
+    echo "--- Xen's view of d$_d (debug keys q and e)"
+    xl dmesg 2>&1 | awk -v d="$_d" '
+        / for domain [0-9]*:|pressed ->/ { on = ($0 ~ " for domain " d ":") }
+        on' | tail -n 80
+    echo "--- its port 0xe9 lines, (d$_d), last 60"
+    xl dmesg 2>&1 | grep -F "(d$_d)" | tail -n 60
+    echo "--- its console, last 60 lines"
+    tail -n 60 "$(console_log "$1")" 2>&1
+    echo "--- end of diagnose $1"
+}
+
 # Through test-vm-ctl (on dom0's PATH): it writes the request and says how it
 # was acked; the scenario checks the outcome, so its exit status is only logged.
 vm_request() {

@@ -46,15 +46,19 @@ for kind in $(guest_kinds); do
     dom=$(vm_domid "$name")
     for mode in $modes; do
         log "$kind: $ROUNDS rounds of $mode"
-        xsbench -n "$ROUNDS" -k "$LAB_SYSRQ_KEY" -t 30 latency "$mode" "$kind" "$dom" || failed="$failed $kind/$mode"
+        xsbench -n "$ROUNDS" -k "$LAB_SYSRQ_KEY" -t 30 latency "$mode" "$kind" "$dom" || {
+            failed="$failed $kind/$mode"
+            guest_diagnose "$name"
+        }
     done
     vm_destroy "$name"
     # Thousands of "acked" lines: keep the end of the console log only (the lab
-    # sends every guest log back over the serial line).
+    # sends every guest log back over the serial line), unless this guest failed.
     f=$(console_log "$name")
-    if [ -f "$f" ]; then
-        tail -n 40 "$f" >"$f.tail" && mv "$f.tail" "$f"
-    fi
+    case "$failed " in
+    *" $kind/"*) ;;
+    *) [ ! -f "$f" ] || { tail -n 40 "$f" >"$f.tail" && mv "$f.tail" "$f"; } ;;
+    esac
 done
 
 [ -z "$failed" ] || fail "expected every latency run to finish, saw xsbench fail for:$failed (see above)"
