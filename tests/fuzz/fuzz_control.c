@@ -141,6 +141,21 @@ static void check(bool ok, const char *what)
 
 /* Every printk is one whole line: log_line_check_sink (sim/log_capture.h). */
 
+/*
+ * A xenstore action (xenstore-write, -rm, -flood, -unwatch) may change any of
+ * the VM's own keys, so xenstore may differ from memory from then on.  Its
+ * console line says it ran: last-action would not, as a later command
+ * replaces it before the next check (an onshutdown xenstore-rm of data/
+ * carried out, then a "now" command, in one step).
+ */
+static void xenstore_action_sink(const char *s, size_t len, void *ctx)
+{
+    (void)ctx;
+    static const char prefix[] = "test-vm: xenstore-";
+    if (len >= sizeof(prefix) - 1 && memcmp(s, prefix, sizeof(prefix) - 1) == 0)
+        F.faults = true;
+}
+
 /* ---- the toolstack side */
 
 static void toolstack_do(const char *path, enum toolstack_op op, const char *v)
@@ -514,6 +529,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!sink_added) {
         check(printk_add_sink(log_line_check_sink, (void *)"fuzz_control") == 0,
               "a free printk sink");
+        check(printk_add_sink(xenstore_action_sink, NULL) == 0, "a second free printk sink");
         sink_added = true;
     }
     if (booted_fx) {
