@@ -328,7 +328,8 @@ static void check_state(void)
     check(fxs_transaction_count(F.fx) == 0, "no transaction left open");
     if (strncmp(c->status.last_action, "xenstore-", 9) == 0)
         F.faults = true; /* told to write its own keys: xenstore may differ from memory */
-    if (fxs_request_count(F.fx, XS_UNWATCH) != F.unwatches)
+    bool new_unwatch = fxs_request_count(F.fx, XS_UNWATCH) != F.unwatches;
+    if (new_unwatch)
         F.unwatched = true; /* only xenstore-unwatch sends XS_UNWATCH */
     F.unwatches = fxs_request_count(F.fx, XS_UNWATCH);
     if (c->hung) {
@@ -339,7 +340,14 @@ static void check_state(void)
     }
     /* xenstore-unwatch takes them away until the idle check finds a value with no event. */
     check(fxs_watch_count(F.fx) == 3 || F.unwatched, "every watch registered");
-    if (F.unwatched && c->idle.missed != F.missed)
+    /*
+     * A miss registers them again, unless a xenstore-unwatch came in the same
+     * step (the order within a step is not seen here: a miss, then another
+     * unwatch, leaves them missing until the next miss).
+     */
+    if (F.unwatched && c->idle.missed != F.missed && !new_unwatch)
+        F.unwatched = false;
+    if (fxs_watch_count(F.fx) == 3)
         F.unwatched = false;
     F.missed = c->idle.missed;
     /* The fake loses no event: the idle check finds a miss only after xenstore-unwatch. */
