@@ -177,16 +177,24 @@ int xenstore_watch(struct xenstore *xs, const char *path, const char *token)
     return err;
 }
 
-int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token)
+/* The client's watch on path and token: 0 and *w, or why there is none. */
+static int known_watch(struct xenstore *xs, const char *path, const char *token,
+                       struct xenstore_watch **w)
 {
     size_t path_len;
     int err = check_watch(path, token, &path_len);
     if (err)
         return err;
+    *w = xenstore_watches_find(&xs->watches, path, token);
+    return *w ? 0 : -XS_ENOENT;
+}
 
-    struct xenstore_watch *w = xenstore_watches_find(&xs->watches, path, token);
-    if (!w)
-        return -XS_ENOENT;
+int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token)
+{
+    struct xenstore_watch *w;
+    int err = known_watch(xs, path, token, &w);
+    if (err)
+        return err;
     err = watch_request(xs, XS_UNWATCH, w);
     /* Forget it whatever the server said: the caller no longer wants it. */
     xenstore_watches_forget(&xs->watches, w);
@@ -195,13 +203,9 @@ int xenstore_unwatch(struct xenstore *xs, const char *path, const char *token)
 
 int xenstore_unwatch_server_only(struct xenstore *xs, const char *path, const char *token)
 {
-    size_t path_len;
-    int err = check_watch(path, token, &path_len);
-    if (err)
-        return err;
-
-    struct xenstore_watch *w = xenstore_watches_find(&xs->watches, path, token);
-    return w ? watch_request(xs, XS_UNWATCH, w) : -XS_ENOENT;
+    struct xenstore_watch *w;
+    int err = known_watch(xs, path, token, &w);
+    return err ? err : watch_request(xs, XS_UNWATCH, w);
 }
 
 void xenstore_watches_maybe_lost(struct xenstore *xs)
