@@ -23,8 +23,17 @@ struct fxs_node {
     size_t len;
     struct fxs_node **children; /* in creation order */
     size_t nchildren, cap;
+    /*
+     * A cache for big nodes: an open-addressing table (nslots, a power of
+     * two) of child positions + 1 by name_hash, 0 for a free slot.  Built
+     * by the first lookup once there are FXS_INDEX_MIN children, dropped
+     * when children move; NULL until then.
+     */
+    unsigned int *slots;
+    size_t nslots;
     size_t name_len;
-    char name[]; /* one path component; "" for the root */
+    unsigned int name_hash; /* of name: a child lookup compares names only when these match */
+    char name[];            /* one path component; "" for the root */
 };
 
 /* An empty root, held once. */

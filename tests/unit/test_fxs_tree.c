@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -130,6 +131,53 @@ static void find_and_own_of_a_missing_path(void **state)
     fxs_node_put(store);
 }
 
+/*
+ * A directory of hundreds of children (a guest's flood of data/N keys) is
+ * looked up through a hash table of its children: every name is found at
+ * its own node through adds, removals (which move the children after it),
+ * renames and a version that shares the directory, and no missing name is.
+ */
+static void a_big_directory_finds_every_child_through_adds_removals_and_renames(void **state)
+{
+    (void)state;
+    enum { KEYS = 300 };
+    char path[64], value[16];
+    struct fxs_node *store = fxs_tree_new();
+    for (int i = 0; i < KEYS; i++) {
+        snprintf(path, sizeof(path), "/d/k%d", i);
+        snprintf(value, sizeof(value), "%d", i);
+        set(&store, path, value);
+    }
+    struct fxs_node *txn = fxs_node_share(store);
+    for (int i = 0; i < KEYS; i += 3) {
+        snprintf(path, sizeof(path), "/d/k%d", i);
+        fxs_tree_remove(&txn, path);
+    }
+    fxs_tree_rename(&txn, "/d/k1", "/d/renamed");
+    set(&txn, "/d/late", "late");
+
+    for (int i = 0; i < KEYS; i++) {
+        snprintf(path, sizeof(path), "/d/k%d", i);
+        snprintf(value, sizeof(value), "%d", i);
+        assert_string_equal(get(store, path), value); /* the store's version is whole */
+        if (i % 3 == 0 || i == 1)
+            assert_null(get(txn, path));
+        else
+            assert_string_equal(get(txn, path), value);
+    }
+    assert_string_equal(get(txn, "/d/renamed"), "1");
+    assert_string_equal(get(txn, "/d/late"), "late");
+    assert_null(get(store, "/d/late"));
+    assert_null(get(txn, "/d/k300"));
+    /* Creation order is kept: the renamed child in k1's place, the late one last. */
+    struct fxs_node *d = fxs_tree_find(txn, "/d");
+    assert_int_equal(d->nchildren, KEYS - KEYS / 3 + 1);
+    assert_string_equal(d->children[0]->name, "renamed");
+    assert_string_equal(d->children[d->nchildren - 1]->name, "late");
+    fxs_node_put(txn);
+    fxs_node_put(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +186,7 @@ int main(void)
         cmocka_unit_test(children_keep_their_creation_order_through_copies),
         cmocka_unit_test(a_rename_keeps_the_subtree_and_replaces_a_sibling),
         cmocka_unit_test(find_and_own_of_a_missing_path),
+        cmocka_unit_test(a_big_directory_finds_every_child_through_adds_removals_and_renames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
