@@ -5,7 +5,7 @@
  *
  * Not part of the machine seam (arch/arch.h): the kernel implements it in
  * arch/x86/setup.c (every printk sink, then SCHEDOP_shutdown with reason
- * crash); the host build in tests/sim/xen_sim.c, where a test can catch it
+ * crash); the host build in tests/sim/xen_sim_panic.c, where a test can catch it
  * (xen_sim_catch_panic()).
  */
 #ifndef LIB_PANIC_H

@@ -6,7 +6,7 @@
  * it from now; with timeout 0 it is stopped and freed; an id above the
  * limit, or one not allocated, is -EINVAL.  When simulated time reaches a
  * deadline, Xen shuts the domain down with SHUTDOWN_watchdog (unless it has
- * already shut down).  Internal to tests/sim: xen_sim.c drives it; tests use
+ * already shut down).  Internal to tests/sim: xen_sim*.c drive it; tests use
  * the xen_sim_watchdog_*() accessors in xen_sim.h.
  */
 #ifndef SIM_SIM_WATCHDOG_H
