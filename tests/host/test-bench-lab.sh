@@ -6,6 +6,8 @@
 # speed"), n/a with the same labels for a kind dom0 lacks.
 # shellcheck source=tests/host/lib.bash
 . "$(dirname "$0")/lib.bash"
+# lib.sh sources its parts from here (in dom0, /lab/lib).
+export LAB_LIB_DIR=$repo/tests/lab/lib
 
 # The bench figure-line contract: FIGURE GUEST VALUE UNIT LABEL.
 contract='^bench: [a-z0-9_]+ (ours|linux|floor|dom0) ([0-9]+(\.[0-9]+)?|n/a) [^ ]+ .+$'

@@ -56,6 +56,22 @@ lab_run --out "$work/console" "$s/console.sh"
 check guest-log-odd-name "expected console/guest-g___x__h.log holding hello, saw $(ls "$work/console/console" 2>&1 | tr '\n' ' ')" \
     grep -qx hello "$work/console/console/guest-g___x__h.log"
 
+# The scenario library reaches dom0 whole: lib.sh and every part it sources
+# (tests/lab/lib/), found where dom0 has them ($LAB_ROOT/lab/ here, /lab/ in
+# the real lab), with a helper from each part defined.
+cat >"$s/uses-lib.sh" <<'SCENARIO'
+#!/bin/sh
+. "$LAB_ROOT/lab/lib.sh"
+for f in log lab_deadline vm_create guest_create vm_domid expect_reason vm_wait_key expect_console guest_diagnose vm_request expect_accepted; do
+    command -v "$f" >/dev/null || fail "expected lib.sh to define $f, saw it missing"
+done
+log "lib.sh from $LAB_LIB_DIR"
+pass
+SCENARIO
+lab_run --out "$work/libout" "$s/uses-lib.sh"
+check lib-shipped "expected PASS [4.17] uses-lib with lib.sh's parts from lab/lib, saw status $run_status: $(grep -E '^(PASS|FAIL)' "$work/run.log" | tr '\n' '|') $(tail -n 2 "$work/libout/uses-lib/output.log" 2>&1 | tr '\n' '|')" \
+    eval '[ "$run_status" = 0 ] && grep -qxF "PASS [4.17] uses-lib" "$work/run.log" && grep -q "lib.sh from .*/lab/lib$" "$work/libout/uses-lib/output.log"'
+
 # make bench's BENCH_* settings reach the scenarios; a value dom0's shell
 # would read as code is refused before QEMU starts.
 cat >"$s/env.sh" <<'SCENARIO'

@@ -7,6 +7,8 @@
 # runs fail (xsbench, faked here to fail as when a guest never acks).
 # shellcheck source=tests/host/lib.bash
 . "$(dirname "$0")/lib.bash"
+# lib.sh sources its parts from here (in dom0, /lab/lib).
+export LAB_LIB_DIR=$repo/tests/lab/lib
 
 shells=(dash)
 command -v busybox >/dev/null && shells+=("busybox sh")
