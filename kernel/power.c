@@ -85,3 +85,18 @@ uint64_t power_clock_ns(void *devices)
     (void)devices;
     return time_now_ns();
 }
+
+struct control_power power_of_devices(struct devices *devices)
+{
+    return (struct control_power){
+        .shutdown = power_shutdown,
+        .now_ns = power_clock_ns,
+        .hang = power_hang,
+        .watchdog = power_watchdog,
+        .fault = power_fault,
+        .triple_fault = power_triple_fault,
+        .suspend_channel = power_suspend_channel,
+        .suspend_notified = power_suspend_notified,
+        .ctx = devices,
+    };
+}

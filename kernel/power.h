@@ -4,6 +4,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/control.h"
+
+struct devices;
+
+/*
+ * The kernel's struct control_power: every power_* function below, with
+ * devices as ctx.  arch/x86/main.c boots with it; host tests that boot the
+ * whole VM take the same wiring.
+ */
+struct control_power power_of_devices(struct devices *devices);
+
 /*
  * SCHEDOP_shutdown with a SHUTDOWN_* reason, for struct control_power (ctx is
  * the struct devices).  For SHUTDOWN_suspend it returns 1 when the suspend

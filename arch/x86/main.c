@@ -72,17 +72,7 @@ void kernel_main(const struct hvm_start_info *si)
         config.memcheck.free_first_pfn = free_pfn;
         config.memcheck.free_pages = boot.image_ram_end / 4096 - free_pfn;
     }
-    struct control_power power = {
-        .shutdown = power_shutdown,
-        .now_ns = power_clock_ns,
-        .hang = power_hang,
-        .watchdog = power_watchdog,
-        .fault = power_fault,
-        .triple_fault = power_triple_fault,
-        .suspend_channel = power_suspend_channel,
-        .suspend_notified = power_suspend_notified,
-        .ctx = &devices,
-    };
+    struct control_power power = power_of_devices(&devices);
     /* Armed before xenstore is used: a VM that hangs from here on is shut down. */
     watchdog_start(&watchdog, watchdog_cmdline(cmdline), time_now_ns());
     control_init(&control, &devices.xenstore, &power, &config);

@@ -172,17 +172,7 @@ static void boot_vm(uint64_t entry_tsc)
     assert_int_equal(devices_bring_up(&d, 0xf3), 0);
     struct control_config config;
     cmdline_control_config("", &config);
-    struct control_power power = {
-        .shutdown = power_shutdown,
-        .now_ns = power_clock_ns,
-        .hang = power_hang,
-        .watchdog = power_watchdog,
-        .fault = power_fault,
-        .triple_fault = power_triple_fault,
-        .suspend_channel = power_suspend_channel,
-        .suspend_notified = power_suspend_notified,
-        .ctx = &d,
-    };
+    struct control_power power = power_of_devices(&d);
     control_init(&control, &d.xenstore, &power, &config);
     assert_int_equal(control_start(&control), 0);
 }

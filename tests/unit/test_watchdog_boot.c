@@ -222,17 +222,7 @@ static void boot(const char *cmdline)
 {
     struct control_config config;
     cmdline_control_config(cmdline, &config);
-    struct control_power power = {
-        .shutdown = power_shutdown,
-        .now_ns = power_clock_ns,
-        .hang = power_hang,
-        .watchdog = power_watchdog,
-        .fault = power_fault,
-        .triple_fault = power_triple_fault,
-        .suspend_channel = power_suspend_channel,
-        .suspend_notified = power_suspend_notified,
-        .ctx = &d,
-    };
+    struct control_power power = power_of_devices(&d);
     watchdog_start(&wd, watchdog_cmdline(cmdline), time_now_ns());
     control_init(&control, &d.xenstore, &power, &config);
     assert_int_equal(control_start(&control), 0);
