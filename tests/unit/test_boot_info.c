@@ -15,7 +15,8 @@
 #include <cmocka.h>
 
 #include "kernel/boot_info.h"
-#include "sim/log_capture.h"
+
+#include "log_fixture.h"
 
 static struct boot_info bi;
 
@@ -36,20 +37,6 @@ static char *long_cmdline(size_t len, char c)
     memset(s, c, len);
     s[len] = '\0';
     return s;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    log_capture_start();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    log_capture_stop();
-    return 0;
 }
 
 /* Every line of the log is one whole, printable "test-vm: " line. */
@@ -181,13 +168,16 @@ static void test_a_command_line_too_long_is_cut_and_said_so(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_the_usual_start_info, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_command_line_and_no_memory_map, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_memory_map_entries_are_bounded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_the_command_line_is_quoted, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_long_command_line_stays_one_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_command_line_too_long_is_cut_and_said_so, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_the_usual_start_info, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_no_command_line_and_no_memory_map, log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_memory_map_entries_are_bounded, log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_the_command_line_is_quoted, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_a_long_command_line_stays_one_line, log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_a_command_line_too_long_is_cut_and_said_so, log_setup,
+                                        log_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,14 +22,11 @@
 #include "kernel/boot_time.h"
 #include "kernel/cmdline.h"
 #include "kernel/control.h"
-#include "kernel/devices.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"
-#include "lib/printk.h"
-#include "sim/fake_console.h"
-#include "sim/log_capture.h"
-#include "sim/sim_xenstore.h"
-#include "sim/xen_sim.h"
+
+#include "devices_fixture.h"
+#include "log_fixture.h"
 
 /* A 2 GHz TSC: ns = (ticks << 0) * 0x80000000 >> 32 = ticks / 2. */
 #define MUL_2GHZ     0x80000000u
@@ -38,21 +35,6 @@
 static const struct vcpu_time_info rate_2ghz = {.tsc_to_system_mul = MUL_2GHZ, .tsc_shift = 0};
 
 /* ---- the report on its own (the TSC is the sim's; no devices) ---- */
-
-static int setup(void **state)
-{
-    (void)state;
-    xen_sim_reset();
-    log_capture_start();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    log_capture_stop();
-    return 0;
-}
 
 static void advance_ticks(uint64_t ticks)
 {
@@ -130,9 +112,7 @@ static void test_first_mark_counts_and_one_report_per_boot(void **state)
 
 /* ---- the whole VM over the simulated Xen ---- */
 
-static struct devices d;
 static struct control control;
-static struct fake_xenstored *fx;
 static uint64_t ticks_per_turn;
 
 /* The rest of the world takes time: every backend turn moves the TSC on. */
@@ -144,22 +124,11 @@ static void time_passes(void *ctx)
 
 static int vm_setup(void **state)
 {
-    setup(state);
-    fx = sim_xenstore_start();
-    fake_console_start();
-    memset(&d, 0, sizeof(d));
+    devices_setup(state);
     xen_sim_set_tsc_scale(MUL_2GHZ, 0);
     ticks_per_turn = TICKS_PER_US * 7;
     assert_int_equal(xen_sim_register_backend(XEN_SIM_ANY_PORT, time_passes, NULL), 0);
     return 0;
-}
-
-static int vm_teardown(void **state)
-{
-    printk_remove_sink(console_printk_sink, &d.console);
-    fake_console_stop();
-    sim_xenstore_stop();
-    return teardown(state);
 }
 
 /* What arch_start() and kernel_main() do, with the sim's TSC at the entry. */
@@ -169,7 +138,7 @@ static void boot_vm(uint64_t entry_tsc)
     boot_time_mark(BOOT_STAGE_C_ENTRY);
     advance_ticks(TICKS_PER_US * 3);
     boot_time_mark(BOOT_STAGE_HYPERCALL_PAGE);
-    assert_int_equal(devices_bring_up(&d, 0xf3), 0);
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
     struct control_config config;
     cmdline_control_config("", &config);
     struct control_power power = power_of_devices(&d);
@@ -266,14 +235,15 @@ static void test_not_written_again_after_a_resume(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_stages_in_microseconds_at_the_rate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_other_rates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_first_mark_counts_and_one_report_per_boot, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stages_in_microseconds_at_the_rate, sim_log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_other_rates, sim_log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_first_mark_counts_and_one_report_per_boot,
+                                        sim_log_setup, log_teardown),
         cmocka_unit_test_setup_teardown(test_every_stage_in_order_ending_at_boot_us, vm_setup,
-                                        vm_teardown),
+                                        devices_teardown),
         cmocka_unit_test_setup_teardown(test_not_written_again_after_a_resume, vm_setup,
-                                        vm_teardown),
+                                        devices_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

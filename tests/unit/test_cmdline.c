@@ -8,35 +8,8 @@
 #include <cmocka.h>
 
 #include "kernel/cmdline.h"
-#include "lib/printk.h"
 
-static char console[4096];
-static size_t console_len;
-
-static void capture(const char *s, size_t len, void *ctx)
-{
-    (void)ctx;
-    if (console_len + len < sizeof(console)) {
-        memcpy(console + console_len, s, len);
-        console_len += len;
-        console[console_len] = '\0';
-    }
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    console_len = 0;
-    console[0] = '\0';
-    return printk_add_sink(capture, NULL);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    printk_remove_sink(capture, NULL);
-    return 0;
-}
+#include "log_fixture.h"
 
 static void test_get(void **state)
 {
@@ -132,7 +105,7 @@ static void test_config(void **state)
     assert_config("feature-reboot=omit", FEATURE_ON, FEATURE_OMIT, FEATURE_ON, 0);
     assert_config("feature-suspend=0 feature-poweroff=omit feature-reboot=1", FEATURE_OMIT,
                   FEATURE_ON, FEATURE_OFF, 0);
-    assert_string_equal(console, "");
+    assert_string_equal(log_capture_text(), "");
 }
 
 static void test_config_bad_values(void **state)
@@ -140,16 +113,16 @@ static void test_config_bad_values(void **state)
     (void)state;
     assert_config("feature-poweroff=2 feature-reboot feature-suspend=ON", FEATURE_ON, FEATURE_ON,
                   FEATURE_ON, 3);
-    assert_string_equal(console,
+    assert_string_equal(log_capture_text(),
                         "test-vm: cmdline: error: feature-poweroff=2: expected 1, 0 or omit; "
                         "using 1\n"
                         "test-vm: cmdline: error: feature-reboot=: expected 1, 0 or omit; using 1\n"
                         "test-vm: cmdline: error: feature-suspend=ON: expected 1, 0 or omit; "
                         "using 1\n");
-    console_len = 0;
+    log_capture_clear();
     assert_config("feature-suspend=omitomitomitomitomit feature-reboot=\x01", FEATURE_ON,
                   FEATURE_ON, FEATURE_ON, 2);
-    assert_string_equal(console,
+    assert_string_equal(log_capture_text(),
                         "test-vm: cmdline: error: feature-reboot=\\x01: expected 1, 0 or omit; "
                         "using 1\n"
                         "test-vm: cmdline: error: feature-suspend=(too long): expected 1, 0 or "
@@ -167,23 +140,23 @@ static void test_suspend_evtchn_word(void **state)
     assert_false(cfg.suspend_evtchn);
     assert_int_equal(cmdline_control_config("suspend-evtchn=1 suspend-evtchn=0", &cfg), 0);
     assert_false(cfg.suspend_evtchn);
-    console_len = 0;
+    log_capture_clear();
     assert_int_equal(cmdline_control_config("suspend-evtchn=yes", &cfg), 1);
     assert_false(cfg.suspend_evtchn);
-    assert_string_equal(console,
+    assert_string_equal(log_capture_text(),
                         "test-vm: cmdline: error: suspend-evtchn=yes: expected 0 or 1; using 0\n");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_get, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_get_absent, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_get_trailing_space, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_get_too_long, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_config, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_config_bad_values, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suspend_evtchn_word, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_get_absent, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_get_trailing_space, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_get_too_long, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_config, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_config_bad_values, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_suspend_evtchn_word, log_setup, log_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,35 +9,8 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/ip_address.h"
-#include "lib/printk.h"
 
-static char console[4096];
-static size_t console_len;
-
-static void capture(const char *s, size_t len, void *ctx)
-{
-    (void)ctx;
-    if (console_len + len < sizeof(console)) {
-        memcpy(console + console_len, s, len);
-        console_len += len;
-        console[console_len] = '\0';
-    }
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    console_len = 0;
-    console[0] = '\0';
-    return printk_add_sink(capture, NULL);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    printk_remove_sink(capture, NULL);
-    return 0;
-}
+#include "log_fixture.h"
 
 static struct control_config parse(const char *cmdline, int bad)
 {
@@ -56,7 +29,7 @@ static void test_defaults(void **state)
     assert_memory_equal(cfg.agent.version, want, sizeof(want));
     assert_int_equal(cfg.agent.nips, 0);
     assert_int_equal(cfg.heartbeat_s, 0);
-    assert_string_equal(console, "");
+    assert_string_equal(log_capture_text(), "");
 }
 
 static void test_words(void **state)
@@ -82,7 +55,7 @@ static void test_bad_words(void **state)
     assert_int_equal(cfg.heartbeat_s, 0);
     assert_int_equal(cfg.agent.nips, 0);
     assert_string_equal(
-        console,
+        log_capture_text(),
         "test-vm: cmdline: error: agent=no: expected on or off; using on\n"
         "test-vm: cmdline: error: agent-version=1.2.3: expected four numbers A.B.C.D; using "
         "8.4.0.1\n"
@@ -102,7 +75,7 @@ static void test_ips_in_order_up_to_the_limit(void **state)
     assert_string_equal(cfg.agent.ips[0], "10.0.0.1");
     assert_string_equal(cfg.agent.ips[1], "::1");
     assert_string_equal(cfg.agent.ips[7], "10.0.0.8");
-    assert_string_equal(console,
+    assert_string_equal(log_capture_text(),
                         "test-vm: cmdline: error: ip=10.0.0.9: more than 8 addresses; left out\n");
 }
 
@@ -160,10 +133,10 @@ static void test_ipv6(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_words, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_words, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ips_in_order_up_to_the_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defaults, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_words, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_words, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_ips_in_order_up_to_the_limit, log_setup, log_teardown),
         cmocka_unit_test(test_ipv4),
         cmocka_unit_test(test_ipv6),
     };

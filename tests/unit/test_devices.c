@@ -19,38 +19,8 @@
 #include "arch/arch.h"
 #include "drivers/events.h"
 #include "drivers/timer.h"
-#include "kernel/devices.h"
-#include "lib/printk.h"
-#include "sim/fake_console.h"
-#include "sim/log_capture.h"
-#include "sim/sim_xenstore.h"
-#include "sim/xen_sim.h"
 
-#define VECTOR 0xf3
-
-static struct devices d;
-static struct fake_xenstored *fx;
-
-static int setup(void **state)
-{
-    (void)state;
-    xen_sim_reset();
-    log_capture_start();
-    fx = sim_xenstore_start();
-    fake_console_start();
-    memset(&d, 0, sizeof(d));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    printk_remove_sink(console_printk_sink, &d.console);
-    fake_console_stop();
-    sim_xenstore_stop();
-    log_capture_stop();
-    return 0;
-}
+#include "devices_fixture.h"
 
 static void assert_xenstore_domid(unsigned int domid)
 {
@@ -82,7 +52,7 @@ static void assert_devices_match_the_domain(void)
 {
     assert_true(xen_sim_shared_info_mapped());
     assert_ptr_equal(xen_sim_shared_info(), events_shared_info());
-    assert_int_equal(xen_sim_callback_vector(), VECTOR);
+    assert_int_equal(xen_sim_callback_vector(), DEVICES_VECTOR);
 
     assert_int_equal(d.console_port, xen_sim_console_port());
     assert_ptr_equal(d.console.ring, xen_sim_console_ring());
@@ -99,7 +69,7 @@ static void assert_devices_match_the_domain(void)
 static void test_bring_up_finds_and_binds_everything(void **state)
 {
     (void)state;
-    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
     assert_true(d.console_up);
     assert_true(d.xenstore_up);
     assert_devices_match_the_domain();
@@ -121,7 +91,7 @@ static void test_bring_up_without_a_console(void **state)
 {
     (void)state;
     xen_sim_set_param(HVM_PARAM_CONSOLE_EVTCHN, 0);
-    assert_int_equal(devices_bring_up(&d, VECTOR), 0); /* survivable */
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0); /* survivable */
     assert_false(d.console_up);
     assert_true(log_capture_contains("test-vm: console: no ring (pfn "));
     printk("nobody reads this\n");
@@ -133,7 +103,7 @@ static void test_bring_up_without_xenstore_fails(void **state)
 {
     (void)state;
     xen_sim_set_param(HVM_PARAM_STORE_PFN, 0);
-    assert_true(devices_bring_up(&d, VECTOR) < 0);
+    assert_true(devices_bring_up(&d, DEVICES_VECTOR) < 0);
     assert_false(d.xenstore_up);
     assert_true(log_capture_contains("test-vm: xenstore: no ring (pfn 0, event channel "));
 }
@@ -142,7 +112,7 @@ static void test_bring_up_stops_when_events_fail(void **state)
 {
     (void)state;
     xen_sim_fail_next(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, -ENOMEM);
-    assert_int_equal(devices_bring_up(&d, VECTOR), -ENOMEM);
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), -ENOMEM);
     assert_false(d.console_up);
     assert_false(d.xenstore_up);
 }
@@ -157,7 +127,7 @@ static void suspend_into_a_new_domain(void)
 static void test_resume_rebinds_everything_in_the_new_domain(void **state)
 {
     (void)state;
-    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
     assert_int_equal(xenstore_watch(&d.xenstore, "control/shutdown", "ctl"), 0);
     struct xenstore_watch_event ev;
     assert_true(xenstore_next_watch_event(&d.xenstore, &ev)); /* fires once on registration */
@@ -235,7 +205,7 @@ static void resume_without_a_usable_console(enum console_offer offer)
 {
     console_offer = offer;
     assert_int_equal(xen_sim_register_resume_hook(offer_console, NULL), 0);
-    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
     assert_true(d.console_up);
     struct xencons_interface *old = xen_sim_console_ring();
 
@@ -283,7 +253,7 @@ static void test_resume_with_a_console_port_beyond_max(void **state)
 static void test_resume_logs_nothing_to_the_old_console(void **state)
 {
     (void)state;
-    assert_int_equal(devices_bring_up(&d, VECTOR), 0);
+    assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
     struct xencons_interface *old = xen_sim_console_ring();
     fake_console_clear();
 
@@ -306,17 +276,22 @@ static void test_resume_logs_nothing_to_the_old_console(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_bring_up_finds_and_binds_everything, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bring_up_without_a_console, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bring_up_without_xenstore_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bring_up_stops_when_events_fail, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resume_rebinds_everything_in_the_new_domain, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_resume_without_a_console_ring, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resume_with_a_console_port_beyond_max, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_resume_logs_nothing_to_the_old_console, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_finds_and_binds_everything, devices_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_without_a_console, devices_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_without_xenstore_fails, devices_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_bring_up_stops_when_events_fail, devices_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_rebinds_everything_in_the_new_domain,
+                                        devices_setup, devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_without_a_console_ring, devices_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_with_a_console_port_beyond_max, devices_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_logs_nothing_to_the_old_console, devices_setup,
+                                        devices_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,37 +16,9 @@
 #include <cmocka.h>
 
 #include "drivers/timer.h"
-#include "kernel/devices.h"
 #include "kernel/power.h"
-#include "lib/printk.h"
-#include "sim/fake_console.h"
-#include "sim/log_capture.h"
-#include "sim/sim_xenstore.h"
-#include "sim/xen_sim.h"
 
-static struct devices d;
-
-static int setup(void **state)
-{
-    (void)state;
-    xen_sim_reset();
-    log_capture_start();
-    sim_xenstore_start();
-    fake_console_start();
-    memset(&d, 0, sizeof(d));
-    assert_int_equal(devices_bring_up(&d, 0xf3), 0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    printk_remove_sink(console_printk_sink, &d.console);
-    fake_console_stop();
-    sim_xenstore_stop();
-    log_capture_stop();
-    return 0;
-}
+#include "devices_fixture.h"
 
 static void assert_devices_work(void)
 {
@@ -224,20 +196,22 @@ static void test_resume_into_a_domain_with_ports_above_255(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_each_action_is_a_shutdown_with_its_reason, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_a_refused_shutdown_returns_the_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cancelled_suspend_leaves_everything_alone, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_failed_suspend_leaves_everything_alone, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_resumed_suspend_sets_devices_up_with_new_ports, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_a_failed_resume_is_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resume_in_the_same_domain_keeps_what_xen_kept, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_resume_into_a_domain_with_ports_above_255, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_each_action_is_a_shutdown_with_its_reason,
+                                        devices_up_setup, devices_teardown),
+        cmocka_unit_test_setup_teardown(test_a_refused_shutdown_returns_the_error, devices_up_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_cancelled_suspend_leaves_everything_alone,
+                                        devices_up_setup, devices_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_suspend_leaves_everything_alone,
+                                        devices_up_setup, devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resumed_suspend_sets_devices_up_with_new_ports,
+                                        devices_up_setup, devices_teardown),
+        cmocka_unit_test_setup_teardown(test_a_failed_resume_is_reported, devices_up_setup,
+                                        devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_in_the_same_domain_keeps_what_xen_kept,
+                                        devices_up_setup, devices_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_into_a_domain_with_ports_above_255,
+                                        devices_up_setup, devices_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

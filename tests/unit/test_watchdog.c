@@ -16,39 +16,10 @@
 
 #include "arch/xen_calls.h"
 #include "drivers/timer.h"
-#include "kernel/devices.h"
 #include "kernel/power.h"
 #include "kernel/watchdog.h"
-#include "lib/printk.h"
-#include "sim/fake_console.h"
-#include "sim/log_capture.h"
-#include "sim/sim_xenstore.h"
-#include "sim/xen_sim.h"
 
-static struct devices d;
-
-static int setup(void **state)
-{
-    (void)state;
-    xen_sim_reset();
-    log_capture_start();
-    sim_xenstore_start();
-    fake_console_start();
-    memset(&d, 0, sizeof(d));
-    assert_int_equal(devices_bring_up(&d, 0xf3), 0);
-    log_capture_clear();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    printk_remove_sink(console_printk_sink, &d.console);
-    fake_console_stop();
-    sim_xenstore_stop();
-    log_capture_stop();
-    return 0;
-}
+#include "devices_fixture.h"
 
 /* ---- the simulated Xen ---- */
 
@@ -198,7 +169,7 @@ static void test_power_watchdog_reports_xen_refusing(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, devices_up_setup, devices_teardown)
     const struct CMUnitTest tests[] = {
         T(test_xen_allocates_two_watchdogs_and_no_more),
         T(test_xen_refuses_unknown_ids),

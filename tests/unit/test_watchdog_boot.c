@@ -18,43 +18,19 @@
 #include "drivers/timer.h"
 #include "kernel/cmdline.h"
 #include "kernel/control.h"
-#include "kernel/devices.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"
 #include "kernel/watchdog.h"
-#include "lib/printk.h"
-#include "sim/fake_console.h"
-#include "sim/log_capture.h"
-#include "sim/sim_xenstore.h"
-#include "sim/xen_sim.h"
 
-static struct devices d;
-static struct fake_xenstored *fx;
+#include "devices_fixture.h"
+
 static struct watchdog wd;
 static struct control control;
 
 static int setup(void **state)
 {
-    (void)state;
-    xen_sim_reset();
-    log_capture_start();
-    fx = sim_xenstore_start();
-    fake_console_start();
-    memset(&d, 0, sizeof(d));
     memset(&wd, 0, sizeof(wd));
-    assert_int_equal(devices_bring_up(&d, 0xf3), 0);
-    log_capture_clear();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    printk_remove_sink(console_printk_sink, &d.console);
-    fake_console_stop();
-    sim_xenstore_stop();
-    log_capture_stop();
-    return 0;
+    return devices_up_setup(state);
 }
 
 /* ---- the word ---- */
@@ -270,7 +246,7 @@ static void test_without_the_word_a_hung_vm_stays_hung(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, devices_teardown)
     const struct CMUnitTest tests[] = {
         T(test_no_word_no_watchdog),
         T(test_good_values),

@@ -18,23 +18,8 @@
 #include "arch/xen_calls.h"
 #include "drivers/events.h"
 #include "drivers/timer.h"
-#include "sim/log_capture.h"
-#include "sim/xen_sim.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    xen_sim_reset();
-    log_capture_start();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    log_capture_stop();
-    return 0;
-}
+#include "log_fixture.h"
 
 /* Run arch_idle() (through wait_for_event_until); true if the sim called it a hang. */
 static bool idle_hangs(uint64_t deadline_ns)
@@ -155,17 +140,22 @@ static void test_poll_times_out_at_its_deadline(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_idle_with_nothing_to_wake_is_a_hang, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_timer_without_a_vector_is_a_hang, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_timer_on_a_masked_port_is_a_hang, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_timer_on_an_unbound_virq_is_a_hang, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_poll_ends_on_a_pending_port_even_masked, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_idle_with_nothing_to_wake_is_a_hang, sim_log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_a_timer_without_a_vector_is_a_hang, sim_log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_a_timer_on_a_masked_port_is_a_hang, sim_log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_a_timer_on_an_unbound_virq_is_a_hang, sim_log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_poll_ends_on_a_pending_port_even_masked, sim_log_setup,
+                                        log_teardown),
         cmocka_unit_test_setup_teardown(test_poll_with_nothing_pending_and_no_timeout_is_a_hang,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_poll_times_out_at_its_deadline, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_bound_unmasked_timer_wakes_the_guest, setup,
-                                        teardown),
+                                        sim_log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_poll_times_out_at_its_deadline, sim_log_setup,
+                                        log_teardown),
+        cmocka_unit_test_setup_teardown(test_a_bound_unmasked_timer_wakes_the_guest, sim_log_setup,
+                                        log_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
