@@ -151,7 +151,7 @@ static struct fxs_node *own(struct fxs_node **slot)
 }
 
 /* The index of n's child named name, or n->nchildren if there is none. */
-static size_t child_index(const struct fxs_node *n, const char *name, size_t name_len)
+static size_t child_index(struct fxs_node *n, const char *name, size_t name_len)
 {
     unsigned int hash = name_hash(name, name_len);
     if (n->nchildren < FXS_INDEX_MIN) {
@@ -161,9 +161,8 @@ static size_t child_index(const struct fxs_node *n, const char *name, size_t nam
         return i;
     }
     /* Only a cache, so a shared node may build it too. */
-    struct fxs_node *cache = (struct fxs_node *)n;
-    if (!cache->slots)
-        index_build(cache);
+    if (!n->slots)
+        index_build(n);
     size_t mask = n->nslots - 1;
     for (size_t i = hash & mask; n->slots[i]; i = (i + 1) & mask)
         if (same_name(n->children[n->slots[i] - 1], name, name_len, hash))
