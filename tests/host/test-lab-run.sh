@@ -56,6 +56,22 @@ lab_run --out "$work/console" "$s/console.sh"
 check guest-log-odd-name "expected console/guest-g___x__h.log holding hello, saw $(ls "$work/console/console" 2>&1 | tr '\n' ' ')" \
     grep -qx hello "$work/console/console/guest-g___x__h.log"
 
+# A failed scenario's log and guest consoles are printed (CI keeps only the
+# output); a passing one's are not.
+cat >"$s/fails-loud.sh" <<'SCENARIO'
+#!/bin/sh
+printf 'booting\nstuck at stage 2\n' >"$LAB_ROOT/var/log/xen/console/guest-slow.log"
+echo "diagnose: state never written"
+echo "FAIL: expected ready, saw none"
+exit 1
+SCENARIO
+lab_run --out "$work/loud" "$s/fails-loud.sh" "$s/console.sh"
+check failure-printed "expected the failed scenario's output.log and guest-slow.log printed, saw: $(grep -E '^(lab: \[4.17\] fails-loud|  \| )' "$work/run.log" | tr '\n' '|')" \
+    eval 'grep -qxF "lab: [4.17] fails-loud: output.log, last 150 of 2 lines:" "$work/run.log" &&
+          grep -qxF "  | diagnose: state never written" "$work/run.log" &&
+          grep -qxF "lab: [4.17] fails-loud: guest-slow.log, last 25 of 2 lines:" "$work/run.log" &&
+          grep -qxF "  | stuck at stage 2" "$work/run.log" && ! grep -qxF "  | hello" "$work/run.log"'
+
 # The scenario library reaches dom0 whole: lib.sh and every part it sources
 # (tests/lab/lib/), found where dom0 has them ($LAB_ROOT/lab/ here, /lab/ in
 # the real lab), with a helper from each part defined.

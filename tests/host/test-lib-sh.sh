@@ -65,6 +65,9 @@ check kind-linux-default-memory "expected ly.cfg with memory 96, saw $(grep memo
 kinds 'guest_wait_ready linux lx'
 check kind-linux-not-ready "expected FAIL: expected .../control/feature-poweroff = \"1\", saw $(tail -n 1 "$work/dom0.log")" \
     grep -q '^FAIL: expected /local/domain/1/control/feature-poweroff = "1" within 1s' "$work/dom0.log"
+# ... after telling what to look at (a wait that never ends is a guest to diagnose).
+check wait-key-diagnoses "expected guest_diagnose's lines before the FAIL, saw $(grep -c '^--- ' "$work/dom0.log") of them" \
+    eval 'grep -q "^--- diagnose lx (domid 1) at" "$work/dom0.log" && grep -qx -- "--- end of diagnose lx" "$work/dom0.log"'
 kinds 'xenstore-write /local/domain/1/control/feature-poweroff 1 && guest_wait_ready linux lx && [ "$(guest_ready_key linux)" = control/feature-poweroff ] && [ "$(guest_ready_key ours)" = data/test-vm/state ] && echo READY'
 check kind-linux-ready "expected READY, saw $(tail -n 1 "$work/dom0.log")" grep -qx READY "$work/dom0.log"
 kinds 'guest_create floor fl'

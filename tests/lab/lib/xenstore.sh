@@ -7,6 +7,7 @@
 #   vm_write_key NAME RELPATH VALUE     write it (as dom0)
 #   expect_key NAME RELPATH VALUE       the key holds VALUE now
 #   vm_wait_key NAME RELPATH VALUE [timeout_s]   poll every 50 ms until it does
+#                          (if it never does: guest_diagnose NAME, then fail)
 #   vm_wait_ready NAME [timeout_s]      data/test-vm/state becomes "ready".  (xl
 #                          makes control/feature-* keys itself, empty: readiness
 #                          must be a value the guest wrote.)
@@ -62,6 +63,7 @@ vm_wait_key() {
         fi
         usleep 50000
     done
+    guest_diagnose "$1"
     fail "expected $_p = \"$3\" within ${4:-$LAB_WAIT}s, saw $_saw"
 }
 
