@@ -127,6 +127,11 @@ struct control_retry {
     uint64_t at; /* ns */
 };
 
+/* The groups of keys a failed write makes the VM write again (kernel/status.h). */
+#define STATUS_GROUP_FEATURES 1u /* control/feature-* */
+#define STATUS_GROUP_AGENT    2u /* the guest-agent keys */
+#define STATUS_GROUP_STATUS   4u /* data/test-vm/ */
+
 /* A value read from control/shutdown or control/testing (it may hold NUL bytes). */
 struct control_value {
     char bytes[XENSTORE_PAYLOAD_MAX + 1];
@@ -199,6 +204,9 @@ struct control {
     /* Keys to read again (after a resume, a registration, or a failed read). */
     bool reread_shutdown, reread_testing, reread_sysrq;
     struct control_retry reread_retry;
+    /* A status, feature or agent key that was not written: its group is written again. */
+    struct control_retry status_retry;
+    unsigned int status_unwritten; /* STATUS_GROUP_* with a key that failed */
 
     struct control_idle idle;
 };

@@ -14,23 +14,59 @@ const char *status_version(void)
     return TEST_VM_VERSION;
 }
 
-static void put_path(struct control *c, const char *path, const char *value)
+/*
+ * A key xenstored did not take (its reply timed out, EACCES, EQUOTA, ...):
+ * its group of keys is written again after the watch retries' back-off,
+ * until all land.  A toolstack waits for "state" and the feature keys, and
+ * one lost write must not leave it waiting for ever while the VM answers
+ * commands.
+ */
+static void write_again_later(struct control *c, unsigned int group)
+{
+    c->status_unwritten |= group;
+    if (c->status_retry.due)
+        return;
+    control_retry_schedule(c, &c->status_retry);
+    log_info("status", "a key was not written; writing its keys again in %lu ms",
+             (unsigned long)control_retry_delay_ms(c->status_retry.tries));
+}
+
+void status_write_again(struct control *c)
+{
+    unsigned int tries = c->status_retry.tries, groups = c->status_unwritten;
+    c->status_retry.due = false;
+    c->status_unwritten = 0;
+    if (groups & STATUS_GROUP_FEATURES)
+        status_publish_features(c);
+    if (groups & STATUS_GROUP_AGENT)
+        agent_publish(c);
+    if (groups & STATUS_GROUP_STATUS)
+        status_publish_all(c);
+    if (c->status_retry.due)
+        return; /* a write failed again, and scheduled the next try */
+    log_info("status", "keys written again (try %u)", tries + 1);
+    c->status_retry.tries = 0;
+}
+
+static void put_path(struct control *c, unsigned int group, const char *path, const char *value)
 {
     int err = xenstore_write(c->xs, 0, path, value);
-    if (err)
-        log_error("xenstore", "writing %s failed (%s)", path, xenstore_error_name(err));
+    if (!err)
+        return;
+    log_error("xenstore", "writing %s failed (%s)", path, xenstore_error_name(err));
+    write_again_later(c, group);
 }
 
 void status_write(struct control *c, const char *path, const char *value)
 {
-    put_path(c, path, value);
+    put_path(c, STATUS_GROUP_AGENT, path, value);
 }
 
 void status_put(struct control *c, const char *key, const char *value)
 {
     char path[64];
     fmt_snprintf(path, sizeof(path), STATUS_DIR "%s", key);
-    put_path(c, path, value);
+    put_path(c, STATUS_GROUP_STATUS, path, value);
 }
 
 void status_put_number(struct control *c, const char *key, unsigned long n)
@@ -55,7 +91,7 @@ void status_publish_features(struct control *c)
     for (int i = 0; i < 3; i++) {
         const char *value = feature_value(features[i]);
         if (value)
-            put_path(c, keys[i], value);
+            put_path(c, STATUS_GROUP_FEATURES, keys[i], value);
     }
 }
 

@@ -2,7 +2,9 @@
  * What the control interpreter publishes for test harnesses: the
  * control/feature-* keys and data/test-vm/ (README.md, "The protocol", "Status
  * keys"), and the error reporting that goes with them.  Failures to write are
- * logged, never fatal: the console line is the record of last resort.
+ * logged, never fatal: the console line is the record of last resort, and
+ * every key is written again after a back-off (struct control's status_retry)
+ * until all land.
  */
 #ifndef KERNEL_STATUS_H
 #define KERNEL_STATUS_H
@@ -17,12 +19,23 @@
  */
 const char *status_version(void);
 
-/* Write path (relative to the home), logging a failure. */
+/*
+ * Write path (relative to the home), logging a failure: a guest-agent key
+ * (kernel/agent.c), written again by agent_publish() if it fails.
+ */
 void status_write(struct control *c, const char *path, const char *value);
 
 /* Write data/test-vm/<key>. */
 void status_put(struct control *c, const char *key, const char *value);
 void status_put_number(struct control *c, const char *key, unsigned long n);
+
+/*
+ * The retry of a failed write, when status_retry is due: each group with a
+ * key that was not written (struct control's status_unwritten), whole: the
+ * feature keys, the guest-agent keys (agent_publish), every data/test-vm/
+ * key (status_publish_all).  A write that fails again schedules the next try.
+ */
+void status_write_again(struct control *c);
 
 /* Write each control/feature-* key as struct control_config says. */
 void status_publish_features(struct control *c);

@@ -21,9 +21,10 @@
  *   bits 6-7  0, 1: nothing more; 2: the write lands just before the VM's
  *             next commit instead of now (the toolstack changes its mind
  *             between the VM's read and its ack; now if a write is already
- *             held back); 3: the VM's next request
- *             of one type fails (bits 4-5: WRITE with EACCES, READ with EIO,
- *             TRANSACTION_START with EQUOTA, TRANSACTION_END with EAGAIN)
+ *             held back); 3: a later request of the VM's of one type
+ *             fails (bits 4-5: WRITE with EACCES, READ with EIO,
+ *             TRANSACTION_START with EQUOTA, TRANSACTION_END with EAGAIN):
+ *             the one after (the value's length mod 8) others of its type
  * Values are cut to XENSTORE_PAYLOAD_MAX bytes; at most MAX_RECORDS records
  * are used.  Each input starts from the same freshly booted VM (control_init,
  * control_start in a new fake xenstored, booted once and put back after each
@@ -49,10 +50,13 @@
  *    the interpreter marks (domid, features, watches, ready), ending at
  *    boot-us; after a resume in a new domain neither is there (once a boot);
  *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
- * Checks of what xenstore shows are skipped once a request was made to fail
- * (op bits 6-7 = 3): a failed write legitimately leaves a stale key; and
- * once the VM carried out a xenstore action (xenstore-write, -rm, -flood,
- * -unwatch), which may write or remove any of its own keys, as told.
+ * Once a request was made to fail (op bits 6-7 = 3), the data/test-vm/ keys
+ * must still show what memory holds between steps (a status write that
+ * failed is written again before the VM runs out of work), but an ack, the
+ * boot time, last-result, a hung VM's last word and the state during a power
+ * call may be lost.  Checks of what xenstore shows are skipped once the VM
+ * carried out a xenstore action (xenstore-write, -rm, -flood, -unwatch),
+ * which may write or remove any of its own keys, as told.
  * The idle check (control_audit.c) finds no missed event unless told
  * xenstore-unwatch (the fake loses none); the watches are all registered
  * except between an xenstore-unwatch and the miss that follows.
@@ -89,7 +93,8 @@ static struct harness {
     unsigned int next_domid;
 
     int suspend_result, shutdown_result;
-    bool faults;            /* a request was made to fail: xenstore may lag memory */
+    bool faults;            /* a xenstore action ran: xenstore may differ from memory */
+    bool failed;            /* a request was made to fail: an ack or a hung VM's word may be lost */
     bool unwatched;         /* xenstore-unwatch ran, and no miss was found since */
     unsigned long missed;   /* the idle check's count, last seen */
     unsigned int unwatches; /* XS_UNWATCH requests, last seen */
@@ -212,7 +217,7 @@ static int record_shutdown(void *ctx, unsigned int reason)
     const char *state = fxs_read(F.fx, "data/test-vm/state");
     const char *expected = reason == SHUTDOWN_suspend ? "suspending" : "shutting-down";
     check(strcmp(F.control.status.state, expected) == 0, "state during a power call");
-    check(F.faults || (state && strcmp(state, expected) == 0),
+    check(F.faults || F.failed || (state && strcmp(state, expected) == 0),
           "data/test-vm/state during a power call");
 
     if (reason != SHUTDOWN_suspend)
@@ -335,7 +340,8 @@ static void check_state(void)
     if (c->hung) {
         /* Told to hang: it no longer answers anything, by design. */
         const char *hung = fxs_read(F.fx, "data/test-vm/state");
-        check(F.faults || (hung && strcmp(hung, "hung") == 0), "a hung VM's last word is hung");
+        check(F.faults || F.failed || (hung && strcmp(hung, "hung") == 0),
+              "a hung VM's last word is hung");
         return;
     }
     /* xenstore-unwatch takes them away until the idle check finds a value with no event. */
@@ -351,7 +357,8 @@ static void check_state(void)
         F.unwatched = false;
     F.missed = c->idle.missed;
     /* The fake loses no event: the idle check finds a miss only after xenstore-unwatch. */
-    check(F.faults || c->idle.missed == 0, "no missed watch event when every event came");
+    check(F.faults || F.failed || c->idle.missed == 0,
+          "no missed watch event when every event came");
     check(!F.xs.awaiting_reply && !F.xs.reply_ready, "no request left half-done");
 
     /* Memory. */
@@ -384,7 +391,7 @@ static void check_state(void)
         check(strcmp(pending, text) == 0, "data/test-vm/pending is the command held");
     }
 
-    if (!F.faults)
+    if (!F.faults && !F.failed)
         check_boot_time();
 
     const char *last_action = fxs_read(F.fx, "data/test-vm/last-action");
@@ -394,7 +401,7 @@ static void check_state(void)
     if (last_suspend)
         check(is_one_of(last_suspend, suspends), "last-suspend is a documented value");
     const char *last_result = fxs_read(F.fx, "data/test-vm/last-result");
-    if (last_result && !F.faults)
+    if (last_result && !F.faults && !F.failed)
         check(!*last_result || strcmp(last_result, "ok") == 0 ||
                   strcmp(xenstore_error_name(
                              xenstore_error_from_name(last_result, strlen(last_result))),
@@ -406,6 +413,8 @@ static void check_state(void)
     if (!F.faults) {
         check(errors == c->status.errors, "data/test-vm/errors is current");
         check(commands == c->status.commands, "data/test-vm/commands is current");
+    }
+    if (!F.faults && !F.failed) {
         const char *testing = fxs_read(F.fx, "control/testing");
         check(!testing || !*testing, "every control/testing command is acked");
     }
@@ -474,8 +483,10 @@ static void step(uint8_t op, const char *v)
     if (extra == 3) {
         F.suspend_result = 1;
         F.shutdown_result = 0;
-        fxs_fail_next(F.fx, failures[outcome].type, failures[outcome].err);
-        F.faults = true;
+        /* Not always the next: an ack's write comes first, the status keys' after. */
+        fxs_fail_later(F.fx, failures[outcome].type, (unsigned int)(strlen(v) % 8),
+                       failures[outcome].err);
+        F.failed = true;
     }
     if (extra == 2 && !F.conflict_armed) {
         F.conflict_armed = true;

@@ -80,6 +80,13 @@ kinds 'guest_create ours o && guest_wait_ready ours o && echo OURS'
 check kind-ours "expected ours through vm_create (memory 2, LAB_MEMORY's default; ready), saw $(tail -n 1 "$work/dom0.log")" \
     eval 'grep -qx OURS "$work/dom0.log" && grep -qxF "memory = 2" "$FAKE_XL/cfg/o.cfg"'
 
+# vm_create_paused: the same guest, created paused (xl create -p) for the
+# scenario to prepare; plain vm_create leaves it running.
+rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
+kinds 'vm_create_paused p && vm_create q && echo CREATED'
+check create-paused "expected p created paused and q not, saw $(ls "$FAKE_XL/paused" 2>&1 | tr '\n' ' '): $(tail -n 1 "$work/dom0.log")" \
+    eval 'grep -qx CREATED "$work/dom0.log" && [ -f "$FAKE_XL/paused/p" ] && ! [ -f "$FAKE_XL/paused/q" ] && [ -f "$FAKE_XL/cfg/p.cfg" ]'
+
 # libxc's XZ flake (see lab_xl_create): retried, at most 3 tries in all.
 rm -rf "$work/dom0" "$FAKE_XL" "$FAKE_XS"
 FAKE_XL_XZ_FAILS=2 kinds 'guest_create linux lz && echo CREATED'

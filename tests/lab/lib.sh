@@ -19,7 +19,7 @@
 #
 # The helpers, each part listing its own with their arguments at its top:
 #   lib/time-log.sh   fail, pass, log, lab_now_ms, lab_now_us (and deadlines)
-#   lib/create.sh     vm_create: a guest's xl config and xl create
+#   lib/create.sh     vm_create, vm_create_paused: a guest's xl config and xl create
 #   lib/kinds.sh      guest kinds ours, linux and floor: guest_create, guest_cfg,
 #                     guest_cfgs, guest_kinds, guest_ready_key, guest_wait_ready,
 #                     guest_sysrq, guest_sysrq_wait

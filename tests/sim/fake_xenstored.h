@@ -110,6 +110,9 @@ bool fxs_exists(struct fake_xenstored *fx, const char *path);
  * TRANSACTION_END ends the transaction, as in xenstored.
  */
 void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const char *errname);
+/* The same for the request of this type that comes after skip others (0: the next). */
+void fxs_fail_later(struct fake_xenstored *fx, enum xsd_sockmsg_type type, unsigned int skip,
+                    const char *errname);
 
 /*
  * The next guest request of this type is carried out, but its successful

@@ -81,6 +81,7 @@ struct fake_xenstored {
     bool no_quotas;
 
     char *fail_next[XS_TYPE_COUNT];
+    unsigned int fail_skip[XS_TYPE_COUNT]; /* requests of the type served before that one */
     bool lose_reply[XS_TYPE_COUNT];
     unsigned int drop_events; /* watch events still to drop (fxs_drop_next_events) */
     fxs_reply_hook hook;

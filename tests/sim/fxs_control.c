@@ -9,12 +9,19 @@
 
 /* ---- control */
 
-void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const char *errname)
+void fxs_fail_later(struct fake_xenstored *fx, enum xsd_sockmsg_type type, unsigned int skip,
+                    const char *errname)
 {
     if ((unsigned int)type >= XS_TYPE_COUNT)
         return;
     free(fx->fail_next[type]);
     fx->fail_next[type] = errname ? fxs_xstrdup(errname) : NULL;
+    fx->fail_skip[type] = skip;
+}
+
+void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const char *errname)
+{
+    fxs_fail_later(fx, type, 0, errname);
 }
 
 void fxs_set_chunk(struct fake_xenstored *fx, size_t max_bytes_per_run)

@@ -173,7 +173,9 @@ void fxs_serve(struct fake_xenstored *fx, const struct xsd_sockmsg *hdr, const c
 
     if (fx->hook && fx->hook(fx, hdr, body, fx->hook_ctx))
         return;
-    if (type < XS_TYPE_COUNT && fx->fail_next[type]) {
+    if (type < XS_TYPE_COUNT && fx->fail_next[type] && fx->fail_skip[type])
+        fx->fail_skip[type]--;
+    else if (type < XS_TYPE_COUNT && fx->fail_next[type]) {
         char *name = fx->fail_next[type];
         fx->fail_next[type] = NULL;
         fxs_reply_error(fx, hdr, name);

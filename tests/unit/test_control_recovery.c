@@ -4,6 +4,7 @@
  * no request or command.
  */
 #include "control_fixture.h"
+#include "kernel/cmdline.h"
 
 #define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
 
@@ -167,6 +168,89 @@ static void test_rereading_gives_up_and_says_so(void **state)
     assert_int_equal(f->ncalls, 1);
 }
 
+/* The guest's next `left` writes of data/test-vm/state fail: answered EACCES, or not at all. */
+struct state_write_failures {
+    int left;
+    bool refuse; /* EACCES; else no reply (the client times out) */
+};
+
+static bool fail_writes_of_state(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                 const char *payload, void *ctx)
+{
+    struct state_write_failures *w = ctx;
+    if (req->type != XS_WRITE || strcmp(payload, "data/test-vm/state") != 0 || w->left == 0)
+        return false;
+    w->left--;
+    if (w->refuse)
+        fxs_inject_message(fx, XS_ERROR, req->req_id, "EACCES", 7);
+    return true; /* nothing written */
+}
+
+/*
+ * A status write that failed at boot (its reply never came, and it never
+ * landed) would leave a toolstack waiting for "ready" for ever: the VM writes
+ * its keys again after the back-off until they all land.
+ */
+static void test_a_state_write_lost_at_boot_is_written_again(void **state)
+{
+    struct fixture *f = *state;
+    struct state_write_failures lost = {.left = 2};
+
+    cmdline_control_config("", &f->config); /* the defaults: the agent on */
+    f->pump_limit_ns = 50000000;            /* its refresh is always due: advance() instead */
+    fxs_set_reply_hook(f->fx, fail_writes_of_state, &lost);
+    assert_int_equal(start(f), 0);
+    advance(f, 20000);
+    assert_logged("test-vm: xenstore: error: writing data/test-vm/state failed (ETIMEDOUT)\n");
+    assert_logged("test-vm: status: a key was not written; writing its keys again in 100 ms\n");
+    assert_logged("test-vm: status: a key was not written; writing its keys again in 200 ms\n");
+    assert_logged("test-vm: status: keys written again (try 3)\n");
+    assert_int_equal(lost.left, 0);
+    assert_key(f, "data/test-vm/state", "ready");
+    assert_key(f, "control/feature-poweroff", "1");
+    assert_key(f, "data/test-vm/boots", "1");
+    /* Only data/test-vm/, whose key failed, was written again: the agent's keys once. */
+    assert_int_equal(log_capture_count("test-vm: agent: PVAddons"), 1);
+    assert_key(f, "attr/PVAddons/Installed", "1");
+    /* And it is not deaf. */
+    toolstack_write(f, "control/shutdown", "reboot");
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
+}
+
+/*
+ * Refused for good: the VM goes on trying, at most every 10 s, and answers
+ * commands meanwhile; once xenstored takes the key, the retries end.
+ */
+static void test_a_state_write_refused_for_long_is_retried_without_deafness(void **state)
+{
+    struct fixture *f = *state;
+    struct state_write_failures refused = {.left = 1000, .refuse = true};
+
+    f->pump_limit_ns = 50000000; /* pump() stops short of the first retry, 100 ms on */
+    fxs_set_reply_hook(f->fx, fail_writes_of_state, &refused);
+    assert_int_equal(start(f), 0);
+    assert_logged("test-vm: xenstore: error: writing data/test-vm/state failed (EACCES)\n");
+    assert_key(f, "data/test-vm/state", NULL);
+    advance(f, 60000);
+    int tries = 1000 - refused.left;
+    /* 100 ms doubling to 10 s: 0.1+0.2+...+6.4 = 12.7 s, then every 10 s: about 12 in 60 s. */
+    assert_in_range(tries, 8, 14);
+    assert_logged("writing its keys again in 10000 ms\n");
+    toolstack_write(f, "control/testing",
+                    "{\"when\":\"now\",\"action\":\"xenstore-write\","
+                    "\"path\":\"data/mark\",\"value\":\"1\"}");
+    assert_key(f, "data/mark", "1");
+    assert_key(f, "data/test-vm/commands", "1");
+    refused.left = 0;
+    advance(f, 11000);
+    assert_key(f, "data/test-vm/state", "ready");
+    assert_logged("test-vm: status: keys written again (try ");
+    log_capture_clear();
+    advance(f, 60000);
+    assert_not_logged("test-vm: status:");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +262,11 @@ int main(void)
         STARTED(test_a_timed_out_transaction_start_does_not_repeat_the_last_command),
         STARTED(test_a_request_whose_read_timed_out_is_read_again),
         STARTED(test_rereading_gives_up_and_says_so),
+        cmocka_unit_test_setup_teardown(test_a_state_write_lost_at_boot_is_written_again,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_state_write_refused_for_long_is_retried_without_deafness, fixture_setup,
+            fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

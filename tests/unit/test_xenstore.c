@@ -205,6 +205,20 @@ static void every_server_error_is_reported_by_name(void **state)
     assert_false(fxs_exists(f->fx, "data/x"));
 }
 
+/* fxs_fail_later: the writes before the one it fails go through. */
+static void a_later_write_fails_and_the_ones_before_land(void **state)
+{
+    struct fixture *f = *state;
+
+    fxs_fail_later(f->fx, XS_WRITE, 2, "EACCES");
+    assert_int_equal(xenstore_write(&f->xs, 0, "data/a", "1"), 0);
+    assert_int_equal(xenstore_write(&f->xs, 0, "data/b", "1"), 0);
+    assert_int_equal(xenstore_write(&f->xs, 0, "data/c", "1"), -XS_EACCES);
+    assert_int_equal(xenstore_write(&f->xs, 0, "data/d", "1"), 0);
+    assert_true(fxs_exists(f->fx, "data/b"));
+    assert_false(fxs_exists(f->fx, "data/c"));
+}
+
 static void unknown_error_name_is_eunknown(void **state)
 {
     struct fixture *f = *state;
@@ -506,6 +520,7 @@ int main(void)
         TEST(path_over_the_limit_is_e2big_before_sending),
         TEST(value_filling_the_payload_goes_through_and_one_more_byte_is_e2big),
         TEST(every_server_error_is_reported_by_name),
+        TEST(a_later_write_fails_and_the_ones_before_land),
         TEST(unknown_error_name_is_eunknown),
         TEST(silent_server_times_out_and_its_late_reply_is_not_mistaken),
         TEST(request_that_does_not_fit_is_not_sent_in_part),

@@ -12,6 +12,9 @@
 #                          unless it is a number or a list (starts with [).  A
 #                          value with a control character (a newline...) fails.
 #                          E.g. cmdline="debug=fault", cmdline='say="hi"'.
+#   vm_create_paused NAME [key=value ...]   the same, but created paused (xl
+#                          create -p), for a scenario to prepare the guest's
+#                          xenstore before it runs; `xl unpause NAME` starts it.
 
 # Internal: VALUE as an xl config string: "...", with \ and " escaped (xl's
 # parser, libxlu_cfg.c, undoes \\ and \").
@@ -26,6 +29,12 @@ vm_create() {
     lab_testing_key "$1"
 }
 
+vm_create_paused() {
+    _paused=1
+    vm_create "$@"
+    _paused=
+}
+
 # Internal: lab_xl_create KIND NAME [key=value ...]: NAME.cfg from the
 # arguments, then KIND's defaults (lab_kind_cfg) and the common ones for keys
 # not given; then xl create.
@@ -36,7 +45,7 @@ lab_xl_create() {
     # libxc's XZ decompression of Debian's kernel in dom0 fails now and then
     # under QEMU TCG while other guests boot ("File is corrupt"; the same file
     # decompresses on the next try): the lab's flake, not the guest's.
-    until xl create "$_cfg" >"$_name.xl-create.log" 2>&1; do
+    until xl create ${_paused:+-p} "$_cfg" >"$_name.xl-create.log" 2>&1; do
         if [ "$_try" -ge 3 ] || ! grep -q 'unable to XZ decompress kernel' "$_name.xl-create.log"; then
             cat "$_cfg" "$_name.xl-create.log"
             fail "expected xl create $_name to succeed, saw: $(grep -m1 -i error "$_name.xl-create.log" || tail -n 1 "$_name.xl-create.log")"
