@@ -56,6 +56,18 @@ lab_run --out "$work/console" "$s/console.sh"
 check guest-log-odd-name "expected console/guest-g___x__h.log holding hello, saw $(ls "$work/console/console" 2>&1 | tr '\n' ' ')" \
     grep -qx hello "$work/console/console/guest-g___x__h.log"
 
+# Late xenstore replies and status retries in a passing scenario's guest
+# consoles are counted in the output (console lines end in CR LF).
+cat >"$s/slow.sh" <<'SCENARIO'
+#!/bin/sh
+printf 'test-vm: xenstore: request type 11 req_id 80: ETIMEDOUT\r\ntest-vm: status: a key was not written; writing its keys again in 100 ms\r\n' >"$LAB_ROOT/var/log/xen/console/guest-s1.log"
+printf 'test-vm: xenstore: request type 2 req_id 9: ETIMEDOUT\r\n' >"$LAB_ROOT/var/log/xen/console/guest-s2.log"
+SCENARIO
+lab_run --out "$work/slow" "$s/slow.sh" "$s/console.sh"
+check slow-guests-counted "expected one line counting 2 timed-out requests and 1 status retry in slow, none for console, saw: $(grep 'not a failure' "$work/run.log" | tr '\n' '|')" \
+    eval '[ "$run_status" = 0 ] && grep -qxF "lab: [4.17] slow (not a failure): its guests'"'"' consoles show 2 xenstore requests timed out, 1 status writes retried" "$work/run.log" &&
+          [ "$(grep -c "not a failure" "$work/run.log")" = 1 ]'
+
 # A failed scenario's log and guest consoles are printed (CI keeps only the
 # output); a passing one's are not.
 cat >"$s/fails-loud.sh" <<'SCENARIO'
