@@ -13,31 +13,6 @@
 #include "sim/fake_xenstored_private.h"
 #include "sim/fxs_tree.h"
 
-/* ---- allocation */
-
-void *fxs_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "fake_xenstored: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *p = fxs_xmalloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-char *fxs_xstrdup(const char *s)
-{
-    return xstrndup(s, strlen(s));
-}
-
 /* ---- paths */
 
 static bool valid_chars(const char *p)

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "sim/fake_xenstored.h"
+#include "sim/fxs_alloc.h"
 
 struct fxs_node;
 
@@ -95,11 +96,7 @@ struct fake_xenstored {
 /* Room for an absolute path xenstored accepts. */
 #define ABS_BUF (XENSTORE_ABS_PATH_MAX + 1)
 
-/* ---- fake_xenstored.c */
-
-/* malloc() (of at least 1 byte) and strdup() that abort() when out of memory. */
-void *fxs_xmalloc(size_t n);
-char *fxs_xstrdup(const char *s);
+/* ---- fake_xenstored.c (allocation: fxs_alloc.h) */
 
 /* The part of abs below the home, or NULL if abs is not below it. */
 const char *fxs_below_home(const struct fake_xenstored *fx, const char *abs);

@@ -1,27 +1,9 @@
 /* fxs_tree: see fxs_tree.h.  Host-only code, so it uses libc. */
 #include "sim/fxs_tree.h"
+#include "sim/fxs_alloc.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "fxs_tree: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
-static char *copy_value(const char *value, size_t len)
-{
-    char *p = xmalloc(len + 1);
-    memcpy(p, value, len);
-    p[len] = '\0';
-    return p;
-}
 
 /*
  * FNV-1a of a name.  Lookups compare it before the bytes, and the bytes with
@@ -81,12 +63,12 @@ static void index_build(struct fxs_node *n)
 
 static struct fxs_node *node_new(const char *name, size_t name_len, const char *value, size_t len)
 {
-    struct fxs_node *n = xmalloc(sizeof(*n) + name_len + 1);
+    struct fxs_node *n = fxs_xmalloc(sizeof(*n) + name_len + 1);
     *n = (struct fxs_node){
         .refs = 1, .len = len, .name_len = name_len, .name_hash = name_hash(name, name_len)};
     memcpy(n->name, name, name_len);
     n->name[name_len] = '\0';
-    n->value = copy_value(value, len);
+    n->value = fxs_xstrndup(value, len);
     return n;
 }
 
@@ -219,7 +201,7 @@ struct fxs_node *fxs_tree_own(struct fxs_node **root, const char *abs, bool crea
 void fxs_node_set(struct fxs_node *n, const char *value, size_t len)
 {
     free(n->value);
-    n->value = copy_value(value, len);
+    n->value = fxs_xstrndup(value, len);
     n->len = len;
 }
 
