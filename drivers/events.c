@@ -176,6 +176,11 @@ int events_notify(evtchn_port_t port)
     return (int)xen_evtchn_send(port);
 }
 
+bool events_upcall_pending(void)
+{
+    return __atomic_load_n(&shared_frame.info.vcpu_info[0].evtchn_upcall_pending, __ATOMIC_SEQ_CST);
+}
+
 void events_upcall(void)
 {
     struct vcpu_info *vcpu = &shared_frame.info.vcpu_info[0];

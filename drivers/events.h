@@ -4,7 +4,8 @@
  * Xen raises EVENT upcalls on one interrupt vector (HVM_PARAM_CALLBACK_IRQ,
  * "vector" type); events_upcall() then scans the classic two-level pending
  * bitmap and calls the handler bound to each pending, unmasked port.
- * Handlers run with interrupts off, from arch_idle(); they should only note
+ * Handlers run with interrupts off, from arch_idle() (or wait_for_event_until()
+ * for an upcall still pending before the halt); they should only note
  * that something happened.  The main loop does the work.
  */
 #ifndef DRIVERS_EVENTS_H
@@ -51,8 +52,13 @@ void events_mask(evtchn_port_t port);
 void events_unmask(evtchn_port_t port);
 int events_notify(evtchn_port_t port);
 
-/* Called from the upcall vector (or the simulated Xen in host tests). */
+/*
+ * Called from the upcall vector (or the simulated Xen in host tests), and by
+ * wait_for_event_until() for an upcall still pending before it halts.
+ */
 void events_upcall(void);
+/* vCPU 0's evtchn_upcall_pending: an event is marked that no upcall has handled yet. */
+bool events_upcall_pending(void);
 /*
  * The upcall vector's entry: events_upcall(), then, if *resume (where the
  * interrupted code carries on) is arch_idle_halt, make it arch_idle_woken.

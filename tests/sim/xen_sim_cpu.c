@@ -39,7 +39,7 @@ const char arch_idle_halt[1], arch_idle_woken[1];
 
 static bool upcall_deliverable(void)
 {
-    return sim_upcall_pending() && xen_sim_callback_vector() >= 0;
+    return sim_upcall_pending() && xen_sim_callback_vector() >= 0 && !sim.withhold_upcalls;
 }
 
 /* Why nothing can wake the halted guest, for the hang report. */
@@ -47,6 +47,8 @@ static const char *why_undeliverable(bool timer_fired)
 {
     if (xen_sim_callback_vector() < 0)
         return "the guest set no callback vector (HVM_PARAM_CALLBACK_IRQ)";
+    if (sim.withhold_upcalls && sim_upcall_pending())
+        return "an upcall is pending, but Xen withholds it (xen_sim_withhold_upcalls)";
     if (timer_fired) {
         evtchn_port_t port = xen_sim_virq_port(VIRQ_TIMER);
         if (!port)
@@ -191,6 +193,11 @@ unsigned long xen_sim_triple_faults(void)
 void xen_sim_lose_sti_shadow(bool lose)
 {
     sim.lose_sti_shadow = lose;
+}
+
+void xen_sim_withhold_upcalls(bool withhold)
+{
+    sim.withhold_upcalls = withhold;
 }
 
 unsigned long xen_sim_polls(void)

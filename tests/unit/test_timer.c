@@ -276,6 +276,31 @@ static void test_an_upcall_before_the_halt_still_ends_the_wait(void **state)
     assert_int_equal(events_halt_skips(), skips + 1);
 }
 
+/*
+ * An event Xen marked (evtchn_upcall_pending set) but whose upcall it never
+ * delivers: halting would sleep through it and every later event, so the
+ * wait handles it with interrupts still off, and does not halt.
+ */
+static void test_a_pending_upcall_xen_withholds_is_handled_without_halting(void **state)
+{
+    (void)state;
+    jmp_buf hung;
+    evtchn_port_t port = xen_sim_alloc_port();
+    wakes = 0;
+    assert_int_equal(events_bind(port, count_wake, NULL), 0);
+    xen_sim_withhold_upcalls(true);
+    xen_sim_raise(port);
+
+    unsigned long idles = xen_sim_idles();
+    if (setjmp(hung))
+        fail_msg("the wait halted with an upcall pending: %s", xen_sim_hang_message());
+    xen_sim_catch_hang(&hung);
+    wait_for_event_until(time_now_ns() + 5 * NS_PER_S);
+    xen_sim_catch_hang(NULL);
+    assert_int_equal(wakes, 1);
+    assert_int_equal(xen_sim_idles(), idles);
+}
+
 /* With the shadow kept, the upcall comes as the halt runs: nothing to skip. */
 static void test_an_upcall_during_the_halt_skips_nothing(void **state)
 {
@@ -310,6 +335,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_an_upcall_during_the_halt_skips_nothing, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_pending_upcall_xen_withholds_is_handled_without_halting, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,8 @@
 #                          cannot ack (EACCES).  expect_accepted/rejected do this.
 #   expect_accepted NAME JSON [timeout_s]   test-vm-ctl send: write JSON into control/testing and
 #                          wait until data/test-vm/commands goes up by one (fails
-#                          with last-error if errors goes up instead)
+#                          with last-error if errors goes up instead; with
+#                          guest_diagnose's view if neither does)
 #   expect_rejected NAME JSON REASON [timeout_s]   the same, but errors must go up
 #                          and last-error contain REASON (fixed string)
 
@@ -65,6 +66,8 @@ lab_command() {
     *) fail "expected test-vm-ctl send to give a verdict, saw: $_out" ;;
     esac
     _err=$(vm_read_key "$1" data/test-vm/last-error)
+    # No verdict: the guest did not read its command; the caller fails.
+    [ "$_verdict" != none ] || guest_diagnose "$1"
 }
 
 expect_accepted() {

@@ -5,7 +5,8 @@
 #   vm_domid NAME          print the domid (status 1 if there is no such domain)
 #   vm_destroy NAME        xl destroy (no error if already gone)
 #   vm_state NAME          print xl's state flags, e.g. "-b----" or "---sc-"
-#   vm_wait_shutdown NAME [timeout_s]   wait until the domain has shut down
+#   vm_wait_shutdown NAME [timeout_s]   wait until the domain has shut down (else
+#                          guest_diagnose NAME, then fail)
 #   expect_reason NAME CODE             its shutdown reason is CODE (0 poweroff,
 #                          1 reboot, 2 suspend, 3 crash, 4 watchdog; the names
 #                          work too), read from `xl list -v` (Reason-Code)
@@ -31,6 +32,7 @@ vm_wait_shutdown() {
         esac
         usleep 50000
     done
+    guest_diagnose "$1"
     fail "expected $1 to shut down within ${2:-$LAB_WAIT}s, saw state $(vm_state "$1")"
 }
 
