@@ -3,8 +3,8 @@
  * control/feature-* keys and data/test-vm/ (README.md, "The protocol", "Status
  * keys"), and the error reporting that goes with them.  Failures to write are
  * logged, never fatal: the console line is the record of last resort, and
- * every key is written again after a back-off (struct control's status_retry)
- * until all land.
+ * the failed key's group is written again after a back-off (struct control's
+ * status_retry) until all land.
  */
 #ifndef KERNEL_STATUS_H
 #define KERNEL_STATUS_H

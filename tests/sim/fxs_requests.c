@@ -166,6 +166,30 @@ static void handle_transaction(struct fake_xenstored *fx, const struct request *
     fxs_reply_ok(fx, r->hdr);
 }
 
+/*
+ * fxs_fail_next/fxs_fail_later: answer the armed request of its type with the
+ * error instead of carrying it out (true), once the requests to skip have
+ * gone by.  A failed TRANSACTION_END ends the transaction, as in xenstored.
+ */
+static bool fail_if_armed(struct fake_xenstored *fx, const struct xsd_sockmsg *hdr)
+{
+    uint32_t type = hdr->type;
+    if (type >= XS_TYPE_COUNT || !fx->fail_next[type])
+        return false;
+    if (fx->fail_skip[type]) {
+        fx->fail_skip[type]--;
+        return false;
+    }
+    char *name = fx->fail_next[type];
+    fx->fail_next[type] = NULL;
+    fxs_reply_error(fx, hdr, name);
+    free(name);
+    struct txn *t = type == XS_TRANSACTION_END ? fxs_find_txn(fx, hdr->tx_id) : NULL;
+    if (t)
+        fxs_txn_end(fx, t);
+    return true;
+}
+
 void fxs_serve(struct fake_xenstored *fx, const struct xsd_sockmsg *hdr, const char *body)
 {
     uint32_t type = hdr->type;
@@ -173,18 +197,8 @@ void fxs_serve(struct fake_xenstored *fx, const struct xsd_sockmsg *hdr, const c
 
     if (fx->hook && fx->hook(fx, hdr, body, fx->hook_ctx))
         return;
-    if (type < XS_TYPE_COUNT && fx->fail_next[type] && fx->fail_skip[type])
-        fx->fail_skip[type]--;
-    else if (type < XS_TYPE_COUNT && fx->fail_next[type]) {
-        char *name = fx->fail_next[type];
-        fx->fail_next[type] = NULL;
-        fxs_reply_error(fx, hdr, name);
-        free(name);
-        struct txn *t = type == XS_TRANSACTION_END ? fxs_find_txn(fx, hdr->tx_id) : NULL;
-        if (t)
-            fxs_txn_end(fx, t);
+    if (fail_if_armed(fx, hdr))
         return;
-    }
 
     struct request r = {hdr, body, NULL};
     if (hdr->tx_id && type != XS_TRANSACTION_START && !(r.txn = fxs_find_txn(fx, hdr->tx_id)))

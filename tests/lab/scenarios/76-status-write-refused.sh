@@ -1,8 +1,8 @@
 #!/bin/sh
 # A status key that xenstored refuses at boot.  Before the guest runs, dom0
 # makes data/test-vm/state its own (the guest may not write it: EACCES).  The
-# VM boots, says so, answers commands, and writes every key again after a
-# back-off (100 ms doubling to 10 s); once dom0 removes its key, the next try
+# VM boots, says so, answers commands, and writes its data/test-vm/ keys again
+# after a back-off (100 ms doubling to 10 s); once dom0 removes its key, the next try
 # writes state "ready".  A status write lost once (CI saw a guest that never
 # wrote "ready" within 10 s on 4.20) must not leave a toolstack waiting for
 # ever.  Times are printed, not asserted.
