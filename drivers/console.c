@@ -28,7 +28,9 @@ static XENCONS_RING_IDX free_space(const struct xencons_interface *ring)
 /*
  * Wait (bounded) for the backend to make room; false if it never did.  While
  * stalled there is no wait, but the backend may have drained the ring since
- * (in answer to the kick just sent, say): look once.
+ * (in answer to the kick just sent, say): look once.  A wait the transport
+ * refuses (a line printed from inside a wait) drops the line at once, as a
+ * stalled ring does, rather than waiting one level deeper.
  */
 static bool wait_for_room(struct console *c)
 {
@@ -41,7 +43,8 @@ static bool wait_for_room(struct console *c)
             c->stalled = true;
             return false;
         }
-        t->wait(t->ctx, deadline);
+        if (!t->wait(t->ctx, deadline))
+            return false;
     }
     return true;
 }

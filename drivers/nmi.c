@@ -11,8 +11,9 @@ unsigned long nmi_report(void)
     unsigned long count = arch_nmi_count();
     /* One line however many came: an NMI storm cannot flood the console. */
     if (count != reported) {
-        log_info("nmi", "received (%lu so far)", count);
+        /* Recorded first: were the line to print this again, it is said once. */
         reported = count;
+        log_info("nmi", "received (%lu so far)", count);
     }
     return count;
 }

@@ -2,7 +2,8 @@
  * NMIs (`xl trigger DOM nmi`, a watchdog, a debugger): not errors.  As Linux
  * does, the VM logs them and carries on.  The arch handler only counts them
  * (arch_nmi_count()), as an NMI can interrupt anything; the log line comes
- * from here, in the idle path, where printing is safe.
+ * from here, called by the main loop (loop_step()), where printing is safe:
+ * never from inside a wait (see wait_for_event_until()).
  */
 #ifndef DRIVERS_NMI_H
 #define DRIVERS_NMI_H

@@ -7,6 +7,7 @@
 #ifndef DRIVERS_RING_TRANSPORT_H
 #define DRIVERS_RING_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ring_transport {
@@ -15,8 +16,12 @@ struct ring_transport {
     /*
      * Block until the peer may have made progress, or until deadline_ns
      * (in now_ns() time) has passed.  May return early; callers re-check.
+     * Returns false if it could not wait at all (the kernel's wait was
+     * entered from inside a wait: see wait_for_event_until()); the caller
+     * then gives up at once (the console drops, a request times out)
+     * instead of spinning or recursing.
      */
-    void (*wait)(void *ctx, uint64_t deadline_ns);
+    bool (*wait)(void *ctx, uint64_t deadline_ns);
     /* Monotonic nanoseconds. */
     uint64_t (*now_ns)(void *ctx);
     void *ctx;

@@ -2,10 +2,10 @@
 #include "arch/arch.h"
 #include "arch/xen_calls.h"
 #include "drivers/events.h"
-#include "drivers/nmi.h"
 #include "lib/log.h"
 
-static uint64_t fired;
+static uint64_t fired, nested_refused;
+static unsigned int wait_depth;
 static evtchn_port_t timer_port;
 
 uint64_t time_now_ns(void)
@@ -37,27 +37,41 @@ int timer_init(void)
     return rc; /* EVENTS_STILL_BOUND after a resume of the same domain */
 }
 
-void wait_for_event_until(uint64_t deadline_ns)
+bool wait_for_event_until(uint64_t deadline_ns)
 {
+    if (wait_depth) {
+        nested_refused++;
+        return false;
+    }
+    wait_depth++;
     if (deadline_ns == TIME_FOREVER) {
         xen_stop_singleshot_timer();
     } else {
         xen_set_singleshot_timer(deadline_ns); /* a deadline already past fires at once */
     }
     /*
-     * Xen wakes a halted vCPU as evtchn_upcall_pending goes from 0 to 1, and
-     * delivers the upcall once interrupts allow.  Were the flag left at 1 with
-     * no upcall delivered, a halt would sleep through every later event (the
-     * lab has seen VMs stop for good, on both Xen versions, once after two
-     * NMIs).  An upcall already pending is handled here, interrupts still off,
-     * and the caller looks again; normally arch_idle() would have taken it at
-     * once anyway.
+     * An event that came while the loop ran (interrupts off) has set
+     * evtchn_upcall_pending; Xen would deliver its upcall at arch_idle()'s
+     * STI (hvm_vcpu_has_pending_irq() re-asserts the callback vector at every
+     * VM entry while the flag is set).  Handling it here, interrupts still
+     * off, saves the halt; the caller looks at its work again.
      */
     if (events_upcall_pending())
         events_upcall();
     else
         arch_idle();
-    nmi_report(); /* an NMI ends the idle too: see arch.h */
+    wait_depth--;
+    return true;
+}
+
+void wait_abandoned(void)
+{
+    wait_depth = 0;
+}
+
+uint64_t wait_nested_refused(void)
+{
+    return nested_refused;
 }
 
 uint64_t timer_fired(void)

@@ -6,6 +6,7 @@
 #ifndef DRIVERS_TIMER_H
 #define DRIVERS_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/xen.h"
@@ -28,10 +29,25 @@ int timer_init(void);
 
 /*
  * Sleep until an event arrives or deadline_ns passes, whichever is first
- * (TIME_FOREVER: no deadline).  An NMI may also end it early; it is
- * reported (nmi_report()) before this returns.
+ * (TIME_FOREVER: no deadline).  An NMI may also end it early; the main loop
+ * reports it (loop_step(), nmi_report()), never this.
+ *
+ * Nothing reachable from here prints or waits: event handlers only set
+ * flags.  A wait entered from inside a wait (a handler that logged, and the
+ * console ring full) would recurse once per wake-up, and each level costs
+ * stack: so a nested call returns false at once, without waiting, and the
+ * caller gives up (the console drops its line).  true: it waited.
  */
-void wait_for_event_until(uint64_t deadline_ns);
+bool wait_for_event_until(uint64_t deadline_ns);
+
+/*
+ * Forget that a wait is in progress: only for a host test's simulated Xen,
+ * which leaves a wait by longjmp (a hang or a panic it catches).
+ */
+void wait_abandoned(void);
+
+/* Nested waits refused so far (each a bug in a handler: the tests look). */
+uint64_t wait_nested_refused(void);
 
 /* Timer interrupts seen so far.  Only the tests look: the kernel needs no count. */
 uint64_t timer_fired(void);

@@ -180,9 +180,8 @@ static int send_bytes(struct xenstore *xs, const char *p, size_t len, uint64_t d
         len -= (size_t)n;
         if (len == 0)
             return 0;
-        if (now(xs) >= deadline)
+        if (now(xs) >= deadline || !xs->transport.wait(xs->transport.ctx, deadline))
             return -XS_ETIMEDOUT;
-        xs->transport.wait(xs->transport.ctx, deadline);
     }
 }
 
@@ -202,9 +201,8 @@ static int send_message(struct xenstore *xs, const struct part *parts, size_t np
     long space;
     size_t need = total < XENSTORE_RING_SIZE ? total : XENSTORE_RING_SIZE;
     while ((space = xenstore_ring_space(xs->ring)) >= 0 && (size_t)space < need) {
-        if (now(xs) >= deadline)
+        if (now(xs) >= deadline || !xs->transport.wait(xs->transport.ctx, deadline))
             return -XS_ETIMEDOUT;
-        xs->transport.wait(xs->transport.ctx, deadline);
     }
 
     int err = space < 0 ? -XS_EIO : 0;
@@ -249,10 +247,8 @@ int xenstore_request(struct xenstore *xs, enum xsd_sockmsg_type type, xenstore_t
         receive(xs);
         if (xs->reply_ready)
             break;
-        if (now(xs) >= deadline)
+        if (now(xs) >= deadline || !xs->transport.wait(xs->transport.ctx, deadline))
             err = -XS_ETIMEDOUT;
-        else
-            xs->transport.wait(xs->transport.ctx, deadline);
     }
     xs->awaiting_reply = false;
     if (err) {

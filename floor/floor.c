@@ -24,11 +24,12 @@ static void store_notify(void *ctx)
     xen_evtchn_send(((struct floor *)ctx)->store_port);
 }
 
-static void store_wait(void *ctx, uint64_t deadline_ns)
+static bool store_wait(void *ctx, uint64_t deadline_ns)
 {
     /* Timeout 0 means "none" to Xen: a deadline of 0 has passed already. */
     if (deadline_ns)
         poll_store(ctx, deadline_ns);
+    return true;
 }
 
 static uint64_t store_now_ns(void *ctx)

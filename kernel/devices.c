@@ -13,10 +13,10 @@ static void notify_port(void *ctx)
     events_notify(*(evtchn_port_t *)ctx);
 }
 
-static void wait_event(void *ctx, uint64_t deadline_ns)
+static bool wait_event(void *ctx, uint64_t deadline_ns)
 {
     (void)ctx;
-    wait_for_event_until(deadline_ns);
+    return wait_for_event_until(deadline_ns);
 }
 
 static uint64_t now_ns(void *ctx)

@@ -1,9 +1,11 @@
 #include "kernel/loop.h"
+#include "drivers/nmi.h"
 
 uint64_t loop_step(struct control *c, struct xenstore *xs)
 {
     struct xenstore_watch_event ev;
 
+    nmi_report(); /* an NMI ends the wait before this step: say so here, not inside the wait */
     xenstore_service(xs);
     while (xenstore_next_watch_event(xs, &ev))
         control_handle_watch(c, &ev);

@@ -47,7 +47,7 @@ static void server_notify(void *ctx)
     (void)ctx;
 }
 
-static void server_wait(void *ctx, uint64_t deadline)
+static bool server_wait(void *ctx, uint64_t deadline)
 {
     struct fuzz_server *s = ctx;
     struct xenstore_domain_interface *ring = s->ring;
@@ -76,6 +76,7 @@ static void server_wait(void *ctx, uint64_t deadline)
         s->clock = deadline;
     else
         s->clock += 1000;
+    return true;
 }
 
 static uint64_t server_now(void *ctx)

@@ -142,13 +142,14 @@ static void transport_notify(void *ctx)
     ((struct fake_xenstored *)ctx)->notifies++;
 }
 
-static void transport_wait(void *ctx, uint64_t deadline_ns)
+static bool transport_wait(void *ctx, uint64_t deadline_ns)
 {
     struct fake_xenstored *fx = ctx;
     if (fxs_run(fx))
         fx->clock_ns += 1000;
     else if (fx->clock_ns < deadline_ns)
         fx->clock_ns = deadline_ns;
+    return true;
 }
 
 static uint64_t transport_now_ns(void *ctx)

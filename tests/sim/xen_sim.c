@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "drivers/timer.h"
 #include "sim/sim_watchdog.h"
 #include "sim/xen_sim_private.h"
 
@@ -67,6 +68,7 @@ static void new_domain_state(void)
 void xen_sim_reset(void)
 {
     free_pages();
+    wait_abandoned(); /* a test that left by longjmp may have been inside a wait */
     memset(&sim, 0, sizeof(sim));
     sim.domid = 1;
     sim.next_port = 1;

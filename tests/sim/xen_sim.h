@@ -167,14 +167,6 @@ unsigned long xen_sim_polls(void);
  */
 void xen_sim_lose_sti_shadow(bool lose);
 /*
- * Model a Xen that leaves evtchn_upcall_pending set but delivers no upcall
- * (nor wakes the halted vCPU again: Xen kicks it only as the flag goes from 0
- * to 1): a halt then sleeps for ever, which arch_idle() reports as a hang.
- * The lab has seen VMs halt for good on both Xen versions, once after two
- * NMIs.  Off after xen_sim_reset().
- */
-void xen_sim_withhold_upcalls(bool withhold);
-/*
  * Open the guest's interrupt window for a moment without halting ("sti; nop;
  * cli"): every backend gets a turn and every upcall that can be delivered is.
  * Returns true if one was.  For tests of event delivery that must also see

@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "drivers/events.h"
+#include "drivers/timer.h"
 #include "sim/sim_watchdog.h"
 #include "sim/xen_sim.h"
 #include "sim/xen_sim_private.h"
@@ -39,7 +40,7 @@ const char arch_idle_halt[1], arch_idle_woken[1];
 
 static bool upcall_deliverable(void)
 {
-    return sim_upcall_pending() && xen_sim_callback_vector() >= 0 && !sim.withhold_upcalls;
+    return sim_upcall_pending() && xen_sim_callback_vector() >= 0;
 }
 
 /* Why nothing can wake the halted guest, for the hang report. */
@@ -47,8 +48,6 @@ static const char *why_undeliverable(bool timer_fired)
 {
     if (xen_sim_callback_vector() < 0)
         return "the guest set no callback vector (HVM_PARAM_CALLBACK_IRQ)";
-    if (sim.withhold_upcalls && sim_upcall_pending())
-        return "an upcall is pending, but Xen withholds it (xen_sim_withhold_upcalls)";
     if (timer_fired) {
         evtchn_port_t port = xen_sim_virq_port(VIRQ_TIMER);
         if (!port)
@@ -72,6 +71,7 @@ static void hang_because(const char *why, const char *call)
     jmp_buf *env = sim.hang_env;
     if (env) {
         sim.hang_env = NULL;
+        wait_abandoned(); /* the longjmp may leave a wait_for_event_until() */
         longjmp(*env, 1);
     }
     fprintf(stderr,
@@ -103,6 +103,15 @@ void arch_idle(void)
     if (sim.watchdog_fired)
         return; /* the watchdog shut the domain down: nothing runs any more */
     xen_sim_run_backends();
+    /*
+     * An NMI that no idle has seen ends this one at once, as traps.S's
+     * arch_idle (nmi_idle_seen) does: like the NMI count, never reset.
+     */
+    static unsigned long nmi_idle_seen;
+    if (arch_nmi_count() != nmi_idle_seen) {
+        nmi_idle_seen = arch_nmi_count();
+        return;
+    }
     /* Without STI's shadow, an upcall already pending comes before the halt runs. */
     if (sim.lose_sti_shadow && upcall_deliverable()) {
         sim.upcalls++;
@@ -193,11 +202,6 @@ unsigned long xen_sim_triple_faults(void)
 void xen_sim_lose_sti_shadow(bool lose)
 {
     sim.lose_sti_shadow = lose;
-}
-
-void xen_sim_withhold_upcalls(bool withhold)
-{
-    sim.withhold_upcalls = withhold;
 }
 
 unsigned long xen_sim_polls(void)

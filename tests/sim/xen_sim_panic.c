@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "drivers/timer.h"
 #include "sim/xen_sim.h"
 #include "sim/xen_sim_private.h"
 
@@ -30,6 +31,7 @@ void panic(const char *fmt, ...)
     jmp_buf *env = sim.panic_env;
     if (env) {
         sim.panic_env = NULL;
+        wait_abandoned(); /* the longjmp may leave a wait_for_event_until() */
         longjmp(*env, 1);
     }
     fprintf(stderr, "xen_sim: guest panic: %s", sim.panic_message);

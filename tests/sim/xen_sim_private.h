@@ -96,7 +96,6 @@ struct xen_sim_state {
     jmp_buf *hang_env;
     char hang_message[160];
     bool lose_sti_shadow;
-    bool withhold_upcalls; /* xen_sim_withhold_upcalls() */
 
     jmp_buf *panic_env;
     char panic_message[512];
