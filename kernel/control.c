@@ -174,6 +174,8 @@ void control_run_due(struct control *c)
         control_watch_keys(c);
     if (is_due(c, &c->status_retry))
         status_write_again(c);
+    if (is_due(c, &c->unsure_retry))
+        control_unsure_run_due(c);
     if (is_due(c, &c->reread_retry)) {
         bool testing = c->reread_testing, shutdown = c->reread_shutdown, sysrq = c->reread_sysrq;
         c->reread_retry.due = false;
@@ -200,6 +202,8 @@ uint64_t control_work_deadline(const struct control *c)
         next = c->reread_retry.at;
     if (c->status_retry.due && c->status_retry.at < next)
         next = c->status_retry.at;
+    if (c->unsure_retry.due && c->unsure_retry.at < next)
+        next = c->unsure_retry.at;
     if (c->delayed.step != CONTROL_STEP_NONE && c->delayed.due_ns < next)
         next = c->delayed.due_ns;
     uint64_t periodic = agent_next_deadline(c);

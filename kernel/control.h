@@ -164,6 +164,31 @@ struct control_idle {
     uint64_t seen_hash[CONTROL_KEYS];
 };
 
+/* An ack whose commit's reply was lost (kernel/control_unsure.c). */
+enum control_unsure_kind {
+    UNSURE_REQUEST,     /* control/shutdown: a known request, acked with "" (action) */
+    UNSURE_TAKEOVER,    /* control/shutdown: the pending command took it over */
+    UNSURE_DELAYED_ACK, /* control/shutdown: a command's delayed ack (cmd) */
+    UNSURE_COMMAND,     /* control/testing: a command, acked with "" */
+    UNSURE_SYSRQ,       /* control/sysrq: a key, acked with "" */
+};
+enum control_unsure_outcome {
+    UNSURE_NONE,       /* nothing unsure (or no longer: reported): handle the key as usual */
+    UNSURE_WAIT,       /* the look failed; it is tried again later: leave the key alone */
+    UNSURE_LANDED,     /* the key shows the ack: carry the request out now */
+    UNSURE_NOT_LANDED, /* the key still holds the request: handle it again */
+};
+struct control_unsure {
+    bool set;
+    enum control_unsure_kind kind;
+    struct control_value request; /* what the key held when it was acked */
+    bool ack_removes;             /* the ack removed the key ... */
+    char ack[COMMAND_ACK_MAX];    /* ... or wrote this */
+    size_t ack_len;
+    enum command_action action; /* UNSURE_REQUEST */
+    struct command cmd;         /* UNSURE_DELAYED_ACK */
+};
+
 struct control {
     struct xenstore *xs;
     struct control_power power;
@@ -182,6 +207,11 @@ struct control {
     /* The request a pending command took over with ack "none", still in the key. */
     bool left_unacked_set;
     char left_unacked[64];
+    size_t left_unacked_len; /* it may hold NUL bytes */
+
+    /* Acks whose commit's reply was lost, by key, and the back-off of looking again. */
+    struct control_unsure unsure[CONTROL_KEYS];
+    struct control_retry unsure_retry;
 
     struct control_status status;
     bool hung; /* told to hang: from then on it does nothing (host tests only get here) */

@@ -48,8 +48,10 @@ void control_acked(struct control *c, const struct command *cmd,
     case COMMAND_ACK_NONE:
         log_info("control/shutdown", "left %s unacked (ack \"none\")", shown);
         /* A look of our own later must not take it for a new request. */
-        c->left_unacked_set = request->len < sizeof(c->left_unacked);
-        memcpy(c->left_unacked, request->bytes, c->left_unacked_set ? request->len + 1 : 0);
+        /* By length: the request may hold NUL bytes. */
+        c->left_unacked_set = request->len <= sizeof(c->left_unacked);
+        c->left_unacked_len = c->left_unacked_set ? request->len : 0;
+        memcpy(c->left_unacked, request->bytes, c->left_unacked_len);
         break;
     case COMMAND_ACK_DELETE:
         log_info("control/shutdown", "acked %s (removed the key)", shown);
@@ -73,6 +75,14 @@ void control_delay_ack(struct control *c, const struct command *cmd,
     log_info("control/shutdown", "acking %s in %u ms (ack_delay_ms)", shown, cmd->ack_delay_ms);
     c->delayed.request = *request;
     schedule(c, CONTROL_STEP_ACK, cmd, cmd->ack_delay_ms);
+}
+
+void control_delay_ack_again(struct control *c, const struct command *cmd,
+                             const struct control_value *request)
+{
+    log_info("control/shutdown", "acking it again in %lu ms", (unsigned long)CONTROL_ACK_AGAIN_MS);
+    c->delayed.request = *request;
+    schedule(c, CONTROL_STEP_ACK, cmd, CONTROL_ACK_AGAIN_MS);
 }
 
 bool control_delay_running(const struct control *c)
@@ -136,6 +146,20 @@ static void run_ack(struct control *c)
     int rc = xenstore_transaction_retry(c->xs, ack_if_unchanged, c, XENSTORE_TX_MAX_TRIES);
     c->delayed.step = CONTROL_STEP_NONE;
     status_publish_due(c);
+    if (rc == XENSTORE_COMMIT_UNKNOWN && cmd.ack == COMMAND_ACK_NONE)
+        rc = 0; /* nothing was written: what was read stands */
+    if (rc == XENSTORE_COMMIT_UNKNOWN) {
+        /* Settled by control/shutdown's handler: carried out, acked again later, or reported. */
+        struct control_unsure *u =
+            control_unsure_begin(c, CONTROL_KEY_SHUTDOWN, request,
+                                 cmd.ack == COMMAND_ACK_DELETE   ? NULL
+                                 : cmd.ack == COMMAND_ACK_STRING ? cmd.ack_string
+                                                                 : "");
+        u->kind = UNSURE_DELAYED_ACK;
+        u->cmd = cmd;
+        control_shutdown_changed(c, true);
+        return;
+    }
     if (rc == XENSTORE_VALUE_CHANGED) {
         log_info("control/shutdown", "%s was changed or removed before its delayed ack: not acked",
                  shown);

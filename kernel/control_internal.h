@@ -88,6 +88,10 @@ void control_act_after_delay(struct control *c, const struct command *cmd);
 /* Ack request after cmd->ack_delay_ms instead of now (state "acking"). */
 void control_delay_ack(struct control *c, const struct command *cmd,
                        const struct control_value *request, const char *shown);
+/* A delayed ack that did not land (its commit's reply was lost): ack again shortly. */
+void control_delay_ack_again(struct control *c, const struct command *cmd,
+                             const struct control_value *request);
+#define CONTROL_ACK_AGAIN_MS 100
 /* A delayed step waits; v is the request a delayed ack waits to ack. */
 bool control_delay_running(const struct control *c);
 bool control_delay_holds(const struct control *c, const struct control_value *v);
@@ -148,6 +152,20 @@ void control_idle_run_due(struct control *c);
 uint64_t control_idle_deadline(const struct control *c);
 /* FNV-1a 64 over len bytes. */
 uint64_t control_hash(const char *bytes, size_t len);
+
+/*
+ * Acks whose commit's reply was lost (control_unsure.c).  begin: remember
+ * that the ack of request on key (ack: what it wrote, NULL: it removed the
+ * key) may or may not have landed; the caller fills in what to carry out
+ * (kind, action, cmd).  settle: look at the key (see the outcomes); the
+ * caller settles before it handles the key, and right after begin.
+ * run_due: look again at every key whose look failed, after the back-off.
+ */
+struct control_unsure *control_unsure_begin(struct control *c, enum control_key key,
+                                            const struct control_value *request, const char *ack);
+enum control_unsure_outcome control_unsure_settle(struct control *c, enum control_key key);
+bool control_unsure_pending(const struct control *c);
+void control_unsure_run_due(struct control *c);
 
 /* memcheck=: fill the pages (at boot, after the boot-id is drawn). */
 void control_memcheck_start(struct control *c);

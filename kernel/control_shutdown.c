@@ -103,7 +103,8 @@ static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
         r->decision = DECIDE_OWN_ACK;
         return 1;
     }
-    if (r->rereading && c->left_unacked_set && value_is(&r->value, c->left_unacked)) {
+    if (r->rereading && c->left_unacked_set && r->value.len == c->left_unacked_len &&
+        memcmp(r->value.bytes, c->left_unacked, r->value.len) == 0) {
         r->decision = DECIDE_LEFT;
         return 1;
     }
@@ -144,19 +145,6 @@ static int read_and_ack(struct xenstore *xs, xenstore_tx tx, void *ctx)
 }
 
 /*
- * The commit's reply never came: xenstored may have committed the ack or
- * not.  The key tells: it shows our ack only if the commit went through.
- */
-static bool ack_committed(struct control *c, const struct shutdown_reading *r)
-{
-    static char now[XENSTORE_PAYLOAD_MAX + 1]; /* 4 KiB: not on the kernel stack */
-    int n = xenstore_read(c->xs, 0, SHUTDOWN_PATH, now, sizeof(now));
-    if (!r->ack)
-        return n == -XS_ENOENT;
-    return n >= 0 && (size_t)n == strlen(r->ack) && memcmp(now, r->ack, (size_t)n) == 0;
-}
-
-/*
  * The pending command replaces the request (the ack is done already, unless
  * it is to come after ack_delay_ms).  With "times" it stays pending for the
  * next requests, with one use fewer.
@@ -189,20 +177,82 @@ static void report_failure(struct control *c, const struct shutdown_reading *r, 
         control_reread_later(c, SHUTDOWN_PATH);
 }
 
+/* An unsure ack that landed: carry out what it acked (control_unsure.c). */
+static void carry_out_unsure(struct control *c)
+{
+    const struct control_unsure *u = &c->unsure[CONTROL_KEY_SHUTDOWN];
+    char shown[SHOWN_REQUEST_CHARS];
+
+    quote(shown, sizeof(shown), u->request.bytes, u->request.len, QUOTE_LOG, SIZE_MAX);
+    c->own_ack_set = c->left_unacked_set = false;
+    switch (u->kind) {
+    case UNSURE_DELAYED_ACK:
+        control_acked(c, &u->cmd, &u->request, shown);
+        break;
+    case UNSURE_TAKEOVER:
+        if (!c->has_pending) {
+            status_error(c, SHUTDOWN_PATH,
+                         "acked %s for a pending command that is gone: not carried out", shown);
+            break;
+        }
+        log_info("control/shutdown", "received %s", shown);
+        take_over(c, &u->request, shown);
+        break;
+    default:
+        log_info("control/shutdown", "received %s", shown);
+        log_info("control/shutdown", "acked %s (wrote \"\")", shown);
+        control_act_on(c, u->action);
+        break;
+    }
+}
+
+/* Settle an unsure ack first; true if that is all there is to do now. */
+static bool settle_unsure(struct control *c)
+{
+    const struct control_unsure *u = &c->unsure[CONTROL_KEY_SHUTDOWN];
+    switch (control_unsure_settle(c, CONTROL_KEY_SHUTDOWN)) {
+    case UNSURE_WAIT:
+        return true;
+    case UNSURE_LANDED:
+        carry_out_unsure(c);
+        return true;
+    case UNSURE_NOT_LANDED:
+        if (u->kind != UNSURE_DELAYED_ACK)
+            return false; /* read and ack it again */
+        control_delay_ack_again(c, &u->cmd, &u->request);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The ack was written, but the commit's reply was lost: remember it and look. */
+static void ack_unsure(struct control *c, const struct shutdown_reading *r)
+{
+    struct control_unsure *u = control_unsure_begin(c, CONTROL_KEY_SHUTDOWN, &r->value, r->ack);
+    u->kind = r->decision == DECIDE_REQUEST ? UNSURE_REQUEST : UNSURE_TAKEOVER;
+    u->action = r->action;
+    if (!settle_unsure(c))
+        control_reread_later(c, SHUTDOWN_PATH);
+}
+
 void control_shutdown_changed(struct control *c, bool rereading)
 {
     /* Static: 4 KiB is too much for the kernel stack; this never runs nested. */
     static struct shutdown_reading r;
     char shown[SHOWN_REQUEST_CHARS];
 
+    if (settle_unsure(c))
+        return;
     r = (struct shutdown_reading){.c = c, .rereading = rereading};
     int rc = xenstore_transaction_retry(c->xs, read_and_ack, &r, XENSTORE_TX_MAX_TRIES);
     quote(shown, sizeof(shown), r.value.bytes, r.value.len, QUOTE_LOG, SIZE_MAX);
 
-    if (rc == XENSTORE_COMMIT_UNKNOWN && r.decision != DECIDE_NOTHING && ack_committed(c, &r)) {
-        log_info("control/shutdown",
-                 "the reply to the ack's commit timed out, but the key shows the ack");
-        rc = 0;
+    if (rc == XENSTORE_COMMIT_UNKNOWN && !r.acked)
+        rc = 0; /* nothing was written: what was read stands */
+    if (rc == XENSTORE_COMMIT_UNKNOWN) {
+        ack_unsure(c, &r);
+        return;
     }
     if (rc < 0) {
         report_failure(c, &r, rc, shown);

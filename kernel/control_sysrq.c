@@ -18,8 +18,30 @@ void control_sysrq_changed(struct control *c)
     /* Static: 4 KiB is too much for the kernel stack; this never runs nested. */
     static struct control_value value;
     char shown[SHOWN_REQUEST_CHARS];
+    const struct control_unsure *u = &c->unsure[CONTROL_KEY_SYSRQ];
 
-    int rc = control_read_and_blank(c, SYSRQ_PATH, &value);
+    /* An ack whose commit's reply was lost is settled first (control_unsure.c). */
+    enum control_unsure_outcome outcome = control_unsure_settle(c, CONTROL_KEY_SYSRQ);
+    if (outcome == UNSURE_WAIT)
+        return;
+    int rc;
+    if (outcome == UNSURE_LANDED) {
+        value = u->request;
+        rc = 0;
+    } else {
+        rc = control_read_and_blank(c, SYSRQ_PATH, &value);
+        if (rc == XENSTORE_COMMIT_UNKNOWN && !value.len)
+            rc = 1; /* nothing was written: the key was "" or absent */
+        if (rc == XENSTORE_COMMIT_UNKNOWN) {
+            control_unsure_begin(c, CONTROL_KEY_SYSRQ, &value, "")->kind = UNSURE_SYSRQ;
+            outcome = control_unsure_settle(c, CONTROL_KEY_SYSRQ);
+            if (outcome == UNSURE_NOT_LANDED)
+                control_reread_later(c, SYSRQ_PATH);
+            if (outcome != UNSURE_LANDED)
+                return;
+            rc = 0;
+        }
+    }
     /* What the key holds now, for the idle check: "" once acked, the key if the ack failed. */
     if (rc >= 0)
         control_seen(c, CONTROL_KEY_SYSRQ, "", 0);

@@ -15,21 +15,40 @@
 #include "lib/quote.h"
 #include "lib/string.h"
 
-/* The commit's reply never came: the key reads "" only if the ack went through. */
-static bool ack_committed(struct control *c)
+/*
+ * Settle an unsure ack (control_unsure.c): true with the command in *v if
+ * it landed; *again if it did not, and the key is to be read again.
+ */
+static bool settle_unsure(struct control *c, struct control_value *v, bool *again)
 {
-    char now[1];
-    return xenstore_read(c->xs, 0, TESTING_PATH, now, sizeof(now)) == 0;
+    enum control_unsure_outcome outcome = control_unsure_settle(c, CONTROL_KEY_TESTING);
+    *again = outcome == UNSURE_NOT_LANDED;
+    if (outcome != UNSURE_LANDED)
+        return false;
+    *v = c->unsure[CONTROL_KEY_TESTING].request;
+    return true;
 }
 
 /* Read and ack the key; true with the command in *v, false if there is none or it failed. */
 static bool take_command(struct control *c, struct control_value *v)
 {
+    bool again;
+    if (c->unsure[CONTROL_KEY_TESTING].set) {
+        if (settle_unsure(c, v, &again))
+            return true;
+        if (c->unsure[CONTROL_KEY_TESTING].set)
+            return false; /* the look failed: it is tried again later */
+    }
     int rc = control_read_and_blank(c, TESTING_PATH, v);
-    if (rc == XENSTORE_COMMIT_UNKNOWN && v->len && ack_committed(c)) {
-        log_info("control/testing",
-                 "the reply to the ack's commit timed out, but the key shows the ack");
-        rc = 0;
+    if (rc == XENSTORE_COMMIT_UNKNOWN && !v->len)
+        rc = 1; /* nothing was written: the key was "" or absent */
+    if (rc == XENSTORE_COMMIT_UNKNOWN) {
+        control_unsure_begin(c, CONTROL_KEY_TESTING, v, "")->kind = UNSURE_COMMAND;
+        if (settle_unsure(c, v, &again))
+            return true;
+        if (again)
+            control_reread_later(c, TESTING_PATH);
+        return false;
     }
     /* What the key holds now, for the idle check: "" once acked, the command if the ack failed. */
     if (rc >= 0)
