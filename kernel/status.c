@@ -147,6 +147,8 @@ void status_publish_all(struct control *c)
 {
     const struct control_status *s = &c->status;
 
+    c->status_unwritten &= ~STATUS_GROUP_STATUS; /* this pass writes them all */
+
     status_put(c, "version", status_version());
     status_put(c, "boot-id", c->boot_id.hex);
     status_put_number(c, "boots", s->boots);
@@ -164,7 +166,12 @@ void status_publish_all(struct control *c)
     status_put_number(c, "missed-watch-events", c->idle.missed);
     status_publish_due(c);
     publish_boot_time(c);
-    c->status.published = true;
+    /*
+     * "state" last, and only when every other key landed: "ready" means they
+     * are all there.  Otherwise it waits for the retry (write_again_later()),
+     * which writes them all again, state last.
+     */
+    c->status.published = !(c->status_unwritten & STATUS_GROUP_STATUS);
     status_set_state(c, NULL);
 }
 

@@ -4,6 +4,7 @@
  * no request or command.
  */
 #include "control_fixture.h"
+#include "kernel/status.h"
 #include "kernel/cmdline.h"
 
 #define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
@@ -217,6 +218,34 @@ static void test_a_state_write_lost_at_boot_is_written_again(void **state)
     assert_int_equal(f->calls[0].reason, SHUTDOWN_reboot);
 }
 
+/* Refuses the first `*ctx` writes of data/test-vm/version with EQUOTA. */
+static bool refuse_version_writes(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                  const char *payload, void *ctx)
+{
+    int *left = ctx;
+    if (req->type != XS_WRITE || strcmp(payload, "data/test-vm/version") != 0 || *left == 0)
+        return false;
+    (*left)--;
+    fxs_inject_message(fx, XS_ERROR, req->req_id, "EQUOTA", 7);
+    return true;
+}
+
+/* README, Boot: state last, "so that when state reads ready all the others are there". */
+static void test_state_is_not_ready_while_an_earlier_key_is_missing(void **state)
+{
+    struct fixture *f = *state;
+    int left = 1;
+
+    f->pump_limit_ns = 50000000; /* stop short of the 100 ms retry */
+    fxs_set_reply_hook(f->fx, refuse_version_writes, &left);
+    assert_int_equal(start(f), 0);
+    assert_null(fxs_read(f->fx, "data/test-vm/version"));
+    assert_null(fxs_read(f->fx, "data/test-vm/state"));
+    advance(f, 1000);
+    assert_key(f, "data/test-vm/version", status_version());
+    assert_key(f, "data/test-vm/state", "ready");
+}
+
 /*
  * Refused for good: the VM goes on trying, at most every 10 s, and answers
  * commands meanwhile; once xenstored takes the key, the retries end.
@@ -262,6 +291,8 @@ int main(void)
         STARTED(test_a_request_whose_read_timed_out_is_read_again),
         STARTED(test_rereading_gives_up_and_says_so),
         cmocka_unit_test_setup_teardown(test_a_state_write_lost_at_boot_is_written_again,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_state_is_not_ready_while_an_earlier_key_is_missing,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             test_a_state_write_refused_for_long_is_retried_without_deafness, fixture_setup,
