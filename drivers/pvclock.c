@@ -1,8 +1,15 @@
 #include "drivers/pvclock.h"
 
+#include "arch/arch.h"
+
 uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc)
 {
-    uint64_t delta = tsc - t->tsc_timestamp;
+    /*
+     * A TSC read before the record's timestamp (another vCPU's TSC, or one
+     * read outside the version loop) is the timestamp itself: unsigned, one
+     * tick behind would read as 2^64 ticks (centuries) ahead.
+     */
+    uint64_t delta = tsc > t->tsc_timestamp ? tsc - t->tsc_timestamp : 0;
     int shift = t->tsc_shift;
     /* Xen never sends a shift beyond -63..63, but shifting that far is undefined in C. */
     if (shift >= 64 || shift <= -64)
@@ -16,6 +23,12 @@ uint64_t pvclock_read_ns(const struct vcpu_time_info *t, uint64_t tsc)
 
 void pvclock_snapshot(const volatile struct vcpu_time_info *t, struct vcpu_time_info *copy)
 {
+    pvclock_snapshot_tsc(t, copy, NULL);
+}
+
+void pvclock_snapshot_tsc(const volatile struct vcpu_time_info *t, struct vcpu_time_info *copy,
+                          uint64_t *tsc)
+{
     uint32_t version;
 
     /* Xen bumps the version to odd while it updates the record. */
@@ -26,6 +39,8 @@ void pvclock_snapshot(const volatile struct vcpu_time_info *t, struct vcpu_time_
         copy->system_time = t->system_time;
         copy->tsc_to_system_mul = t->tsc_to_system_mul;
         copy->tsc_shift = t->tsc_shift;
+        if (tsc)
+            *tsc = arch_rdtsc(); /* inside the loop: of the same record */
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ((version & 1) || version != t->version);
     copy->version = version;

@@ -8,11 +8,45 @@ static uint64_t fired, nested_refused;
 static unsigned int wait_depth;
 static evtchn_port_t timer_port;
 
+/*
+ * The VM's clock is Xen's system time plus clock_offset_ns (mod 2^64), which
+ * time_rebase() sets after a resume into a new domain so that the clock
+ * carries on from its last reading: system time is the host's, and jumps
+ * (backwards too) when the domain lands on another host.  Every deadline the
+ * VM keeps is on this clock.  It never goes backwards (clock_last_ns).
+ */
+static uint64_t clock_offset_ns, clock_last_ns;
+
+/* Xen's system time now. */
+static uint64_t system_time_ns(void)
+{
+    struct vcpu_time_info record;
+    uint64_t tsc;
+    pvclock_snapshot_tsc(&events_shared_info()->vcpu_info[0].time, &record, &tsc);
+    return pvclock_read_ns(&record, tsc);
+}
+
 uint64_t time_now_ns(void)
 {
-    struct vcpu_time_info now;
-    time_record(&now);
-    return pvclock_read_ns(&now, arch_rdtsc());
+    uint64_t now = system_time_ns() + clock_offset_ns;
+    if (now < clock_last_ns)
+        now = clock_last_ns;
+    clock_last_ns = now;
+    return now;
+}
+
+void time_rebase(void)
+{
+    uint64_t last = clock_last_ns;
+    clock_offset_ns = last - system_time_ns();
+    if (clock_offset_ns)
+        log_info("timer", "clock carried on at %lu ms (Xen's system time moved by %ld ms)",
+                 (unsigned long)(last / NS_PER_MS), (long)((int64_t)-clock_offset_ns / 1000000));
+}
+
+void time_reset_clock(void)
+{
+    clock_offset_ns = clock_last_ns = 0;
 }
 
 void time_record(struct vcpu_time_info *copy)
@@ -33,7 +67,7 @@ int timer_init(void)
     if (rc < 0)
         return rc;
     log_info("timer", "VIRQ_TIMER on port %u, clock at %lu ms", timer_port,
-             (unsigned long)(time_now_ns() / NS_PER_MS));
+             (unsigned long)(system_time_ns() / NS_PER_MS)); /* not yet rebased after a resume */
     return rc; /* EVENTS_STILL_BOUND after a resume of the same domain */
 }
 
@@ -47,7 +81,9 @@ bool wait_for_event_until(uint64_t deadline_ns)
     if (deadline_ns == TIME_FOREVER) {
         xen_stop_singleshot_timer();
     } else {
-        xen_set_singleshot_timer(deadline_ns); /* a deadline already past fires at once */
+        /* Xen's timer is on its system time: the same distance ahead (past: fires at once). */
+        uint64_t system = system_time_ns(), now = system + clock_offset_ns;
+        xen_set_singleshot_timer(system + (deadline_ns > now ? deadline_ns - now : 0));
     }
     /*
      * An event that came while the loop ran (interrupts off) has set

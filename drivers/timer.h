@@ -16,8 +16,21 @@
 #define NS_PER_S     1000000000ull
 #define TIME_FOREVER UINT64_MAX
 
-/* Nanoseconds since the domain started: this vCPU's pvclock record at the TSC now. */
+/*
+ * The VM's clock, in ns: Xen's system time (pvclock) at boot, carried on
+ * across resumes into a new domain (time_rebase()), never backwards.  Not
+ * "since the domain started": Xen's system time counts from the host's boot,
+ * and time spent suspended does not count.
+ */
 uint64_t time_now_ns(void);
+/*
+ * After a resume into a new domain (shared_info mapped again): the clock
+ * carries on from its last reading, whatever Xen's system time did (another
+ * host's time, backwards too).  Logs the jump if there was one.
+ */
+void time_rebase(void);
+/* For host tests: a clock as at boot (offset and last reading forgotten). */
+void time_reset_clock(void);
 /* A consistent copy of this vCPU's pvclock record (its rate, for TSC readings taken earlier). */
 void time_record(struct vcpu_time_info *copy);
 

@@ -116,6 +116,9 @@ static int events_and_timer_up(struct devices *d)
     rc = timer_init();
     /* Xen kept VIRQ_TIMER bound: the resume was of the same domain, which kept every binding. */
     d->same_domain = rc == EVENTS_STILL_BOUND;
+    /* A new domain may be on another host, whose system time is another. */
+    if (!d->same_domain && rc >= 0)
+        time_rebase();
     /* events_init() forgot every handler; a new domain has none of the old ports. */
     d->suspend_bound = false;
     if (!d->same_domain)

@@ -36,7 +36,7 @@ void power_triple_fault(void *devices);
 int power_suspend_channel(void *devices, uint32_t *port);
 bool power_suspend_notified(void *devices);
 
-/* The clock (pvclock, ns since the domain started), for struct control_power. */
+/* The VM's clock (time_now_ns(): carried on across resumes), for struct control_power. */
 uint64_t power_clock_ns(void *devices);
 int power_shutdown(void *devices, unsigned int reason);
 

@@ -68,7 +68,8 @@ static void new_domain_state(void)
 void xen_sim_reset(void)
 {
     free_pages();
-    wait_abandoned(); /* a test that left by longjmp may have been inside a wait */
+    wait_abandoned();   /* a test that left by longjmp may have been inside a wait */
+    time_reset_clock(); /* the new domain's clock starts at 0 */
     memset(&sim, 0, sizeof(sim));
     sim.domid = 1;
     sim.next_port = 1;
@@ -153,10 +154,13 @@ void sim_resume_in_new_domain(void)
     new_domain_state();
     sim_watchdog_reset(); /* Xen's watchdogs belong to the old domain */
 
-    /* A new host: another TSC base, the clock carries on from where it was. */
+    /* A new host: another TSC base, and its system time (by default carrying on). */
     sim.tsc += RESUME_TSC_JUMP;
     sim.record_tsc = sim.tsc;
-    sim.record_ns = ns;
+    if (sim.resume_clock_jump_ns < 0 && (uint64_t)-sim.resume_clock_jump_ns > ns)
+        sim.record_ns = 0;
+    else
+        sim.record_ns = ns + (uint64_t)sim.resume_clock_jump_ns;
     sim_publish_time_record();
 
     for (int i = 0; i < MAX_BACKENDS; i++) {
@@ -174,6 +178,11 @@ void sim_resume_in_new_domain(void)
 void xen_sim_set_suspend_result(long rc)
 {
     sim.suspend_result = rc;
+}
+
+void xen_sim_set_resume_clock_jump(int64_t jump_ns)
+{
+    sim.resume_clock_jump_ns = jump_ns;
 }
 
 void xen_sim_resume_same_domain(bool same)

@@ -202,6 +202,13 @@ void xen_sim_set_suspend_result(long rc);
  * xenstored keeps the connection and its watches.  Off after xen_sim_reset().
  */
 void xen_sim_resume_same_domain(bool same);
+/*
+ * The next resumes into a new domain land on a host whose system time is
+ * jump_ns off the old one's (negative: behind, as a host that booted later),
+ * as Xen's pvclock is the host's time (collect_time_info()).  At most back
+ * to 0.  0 after xen_sim_reset(): the clock carries on.
+ */
+void xen_sim_set_resume_clock_jump(int64_t jump_ns);
 
 /* Other reasons only record the call and return 0 (the guest is "dead"). */
 unsigned long xen_sim_shutdowns(void);

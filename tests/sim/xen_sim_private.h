@@ -83,6 +83,7 @@ struct xen_sim_state {
 
     long suspend_result;
     bool resume_same_domain;
+    int64_t resume_clock_jump_ns; /* xen_sim_set_resume_clock_jump() */
     unsigned long shutdowns;
     int last_shutdown_reason;
     bool shut_down;              /* by a reason other than suspend: Xen ignores a watchdog then */
