@@ -47,7 +47,8 @@ COMMON     := -std=c11 $(WARN) -I. -I$(B)
 # no SSE (the kernel never saves vector state), no stack protector or PIE.
 KCFLAGS    := $(COMMON) -ffreestanding -nostdlib -mno-red-zone -mgeneral-regs-only \
               -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
-              -fno-builtin -fno-tree-loop-distribute-patterns -fcf-protection=none -mcmodel=small -Os -g -MMD -MP
+              -fno-builtin -fno-tree-loop-distribute-patterns -fcf-protection=none -mcmodel=small -Os -g -MMD -MP \
+              -fcallgraph-info=su
 KASFLAGS   := $(KCFLAGS) -D__ASSEMBLY__
 KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none --no-warn-rwx-segments \
               -T linker.ld
@@ -62,11 +63,12 @@ KERNEL_SRCS   := $(wildcard $(addsuffix /*.S,$(KERNEL_ONLY_DIRS)) $(addsuffix /*
                  $(PORTABLE_SRCS)
 KERNEL_OBJS   := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel floor deps unit unit-build fuzz fuzz-build test lab bench bench-readme format format-check clean size dist
+.PHONY: all kernel floor deps unit unit-build fuzz fuzz-build test lab bench bench-readme format format-check clean size dist stack-check
 all: kernel
 kernel: $(B)/test-vm.xen $(B)/test-vm.xen.gz $(B)/floor.xen
 
-$(B)/kernel/%.c.o: %.c
+# Also on the Makefile: a change of flags (-fcallgraph-info's .ci files) rebuilds.
+$(B)/kernel/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
@@ -99,6 +101,15 @@ $(B)/floor.elf: $(FLOOR_OBJS) linker.ld
 
 $(B)/floor.xen: $(B)/floor.elf
 	$(OBJCOPY) --strip-all $< $@
+
+# The kernel's worst-case stack depth against its stacks (boot/layout.h), from
+# the call graphs GCC writes beside each object (-fcallgraph-info=su): ends
+# with "stack: N passed, N failed" (a part of make test).
+STACK_BYTES    := $(shell sed -n 's/^\#define BOOT_STACK_SIZE *(\([0-9]*\) \* 1024).*/\1/p' boot/layout.h)
+DF_STACK_BYTES := $(shell sed -n 's/^\#define BOOT_DF_STACK_SIZE *(\([0-9]*\) \* 1024).*/\1/p' boot/layout.h)
+stack-check: $(B)/test-vm.elf
+	@tools/stack-budget $$(($(STACK_BYTES) * 1024)) $$(($(DF_STACK_BYTES) * 1024)) \
+	    $(patsubst %.o,%.ci,$(filter %.c.o,$(KERNEL_OBJS)))
 
 size: $(B)/test-vm.xen $(B)/test-vm.xen.gz $(B)/floor.xen
 	@size $(B)/test-vm.xen $(B)/floor.xen

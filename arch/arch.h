@@ -52,7 +52,7 @@ extern const char arch_idle_halt[], arch_idle_woken[];
 /*
  * NMIs received so far.  The handler only counts them (an NMI comes at any
  * time, even in the middle of a printk); each one also ends at most one
- * arch_idle() early, so that the idle path can report it (drivers/nmi.h).
+ * arch_idle() early, so that the main loop can report it (drivers/nmi.h).
  */
 unsigned long arch_nmi_count(void);
 

@@ -2,8 +2,12 @@
  * The PVH entry (docs/misc/pvh.pandoc): Xen starts us in 32-bit protected
  * mode, paging off, flat segments, interrupts off, with %ebx holding the
  * physical address of struct hvm_start_info.  We check its magic, clear BSS,
- * identity-map the first 4 GiB with 2 MiB pages (the console ring sits just
- * under 4 GiB), enter long mode, set up a stack and call C.  The very first
+ * identity-map the first 4 GiB (the console ring sits just under 4 GiB) with
+ * 2 MiB pages, but for the first 2 MiB, mapped with 4 KiB pages so that the
+ * page below the stack (boot_stack_guard) stays unmapped: an overflow faults
+ * there (and ends in the double-fault handler, on its own stack) instead of
+ * silently overwriting the page tables below.  Then we enter long mode, set
+ * up the stack and call C.  The very first
  * instruction reads the TSC, where the guest's boot time starts
  * (kernel/boot_time.h): boot_entry_tsc is in .data, which the BSS clearing
  * leaves alone.
@@ -61,6 +65,19 @@ pvh_start32:
     add $4096, %eax
     loop 1b
 
+    /* PD[0] -> boot_pt0: the first 2 MiB in 4 KiB pages, all but the guard. */
+    mov $boot_pt0, %edi
+    mov $PTE_P_RW, %eax
+    mov $512, %ecx
+6:  mov %eax, (%edi)
+    add $8, %edi
+    add $4096, %eax
+    loop 6b
+    mov $boot_stack_guard, %eax
+    shr $12, %eax
+    and $511, %eax
+    movl $0, boot_pt0(, %eax, 8)
+
     mov $boot_pd, %edi
     mov $PTE_P_RW + PTE_LARGE, %eax
     xor %edx, %edx                /* high half of the physical address */
@@ -71,6 +88,7 @@ pvh_start32:
     add $0x200000, %eax
     adc $0, %edx
     loop 2b
+    movl $(boot_pt0 + PTE_P_RW), boot_pd
 
     /* Long mode: PAE, the page tables, EFER.LME, then paging. */
     mov $CR4_PAE, %eax
@@ -146,9 +164,23 @@ boot_pdpt:
     .skip 4096
 boot_pd:
     .skip 4096 * BOOT_MAPPED_GIB
-    .globl boot_stack_top
+boot_pt0:
+    .skip 4096
+
+/*
+ * The stacks, in a section of their own (linker.ld keeps them under 2 MiB,
+ * where boot_pt0 maps 4 KiB pages): the unmapped guard page, the kernel's
+ * stack, and the double-fault handler's (IST 1, arch/x86/idt.c).
+ */
+    .section .bss.stacks, "aw", @nobits
+    .balign 4096
+    .globl boot_stack_guard, boot_stack, boot_stack_top, df_stack_top
+boot_stack_guard:
+    .skip 4096
 boot_stack:
     .skip BOOT_STACK_SIZE
 boot_stack_top:
+    .skip BOOT_DF_STACK_SIZE
+df_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -36,13 +36,22 @@ static void print_banner(void)
            extra);
 }
 
-/* debug=fault: touch unmapped memory, to show what a fatal trap looks like. */
+/*
+ * debug=fault: touch unmapped memory, to show what a fatal trap looks like;
+ * debug=stack-overflow: recurse into the stack's guard page, to show that an
+ * overflow ends in a register dump and a crash with a reason.
+ */
 static void maybe_fault(const char *cmdline)
 {
     char value[16];
-    if (cmdline_get(cmdline, "debug", value, sizeof(value)) > 0 && !strcmp(value, "fault")) {
+    if (cmdline_get(cmdline, "debug", value, sizeof(value)) <= 0)
+        return;
+    if (!strcmp(value, "fault")) {
         log_info("debug=fault", "reading unmapped address 0x800000000");
         arch_fault();
+    } else if (!strcmp(value, "stack-overflow")) {
+        log_info("debug=stack-overflow", "recursing until the stack overflows");
+        arch_stack_overflow();
     }
 }
 

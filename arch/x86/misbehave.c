@@ -4,6 +4,7 @@
  * see from a broken guest.
  */
 #include "arch/arch.h"
+#include "arch/x86/main.h"
 
 #include <stdint.h>
 
@@ -24,6 +25,27 @@ _Noreturn void arch_hang(void)
 void arch_fault(void)
 {
     (void)*(volatile uint64_t *)(uintptr_t)ARCH_UNMAPPED_ADDRESS;
+}
+
+/*
+ * Recurse until the stack runs into its guard page (debug=stack-overflow):
+ * shows that an overflow ends in the double-fault handler's register dump
+ * and a crash with a reason.  The volatile frame keeps each level real.
+ */
+static volatile unsigned long recurse_limit = ~0ul; /* never reached: the stack ends first */
+
+static unsigned long recurse(unsigned long depth)
+{
+    volatile char frame[256];
+    frame[0] = (char)depth;
+    if (depth >= recurse_limit)
+        return frame[0];
+    return recurse(depth + 1) + frame[0];
+}
+
+void arch_stack_overflow(void)
+{
+    (void)recurse(0);
 }
 
 /*

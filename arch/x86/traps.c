@@ -5,6 +5,7 @@
 #include "arch/x86/traps.h"
 #include "arch/arch.h"
 #include "arch/x86/cpu.h"
+#include "boot/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 
@@ -33,7 +34,26 @@ static const char *const exception_names[32] = {
     "#CP control protection",
 };
 
-extern volatile uint64_t nmi_count; /* traps.S */
+extern volatile uint64_t nmi_count;           /* traps.S */
+extern char boot_stack_guard[], boot_stack[]; /* boot/entry.S */
+
+#define PAGE_SIZE    4096
+#define PAGE_FAULT   14
+#define DOUBLE_FAULT 8
+
+/*
+ * Did the kernel's stack overflow?  A push into the unmapped guard page below
+ * it faults there (cr2); the CPU cannot push that fault's frame either, and
+ * raises #DF, which runs on its own stack with rsp still in or near the guard.
+ */
+static bool stack_overflowed(const struct trap_frame *f, uint64_t cr2)
+{
+    uint64_t guard = (uint64_t)(uintptr_t)boot_stack_guard;
+    uint64_t low = (uint64_t)(uintptr_t)boot_stack;
+    bool cr2_in_guard = cr2 >= guard && cr2 < guard + PAGE_SIZE;
+    return (f->vector == PAGE_FAULT || f->vector == DOUBLE_FAULT) &&
+           (cr2_in_guard || (f->rsp >= guard && f->rsp < low + 256));
+}
 
 unsigned long arch_nmi_count(void)
 {
@@ -58,6 +78,9 @@ void trap_handler(struct trap_frame *f)
               (unsigned long)f->r10, (unsigned long)f->r11, (unsigned long)f->r12);
     log_plain("  r13 %016lx  r14 %016lx  r15 %016lx", (unsigned long)f->r13, (unsigned long)f->r14,
               (unsigned long)f->r15);
+    if (stack_overflowed(f, read_cr2()))
+        panic("test-vm: FATAL: the kernel's stack overflowed (%u KiB, rsp %016lx) at rip %016lx\n",
+              BOOT_STACK_SIZE / 1024, (unsigned long)f->rsp, (unsigned long)f->rip);
     panic("test-vm: FATAL: unhandled exception %lu at rip %016lx\n", (unsigned long)f->vector,
           (unsigned long)f->rip);
 }
