@@ -28,18 +28,11 @@ static void read_domid(struct control *c, char *buf, size_t len)
  * both keys read again: a request written while we were suspended has fired
  * no event we will see.
  */
-static void resumed(struct control *c)
+static void publish_again(struct control *c)
 {
     struct control_status *s = &c->status;
-    char domid[48];
 
-    s->resumes++;
-    s->last_suspend = "resumed";
     c->own_ack_set = false;
-    read_domid(c, domid, sizeof(domid));
-    bool same = strcmp(domid, c->domid) == 0;
-    log_info("suspend", "resumed in %s domain (domid %s)", same ? "the same" : "a new", domid);
-    memcpy(c->domid, domid, sizeof(c->domid));
     s->published = false; /* state is written last, by status_publish_all() */
     status_publish_features(c);
     control_offer_suspend_channel(c);
@@ -48,6 +41,32 @@ static void resumed(struct control *c)
     if (c->cfg.memcheck.on)
         control_memcheck(c);
     status_publish_all(c);
+}
+
+static void resumed(struct control *c)
+{
+    struct control_status *s = &c->status;
+    char domid[48];
+
+    s->resumes++;
+    s->last_suspend = "resumed";
+    read_domid(c, domid, sizeof(domid));
+    bool same = strcmp(domid, c->domid) == 0;
+    log_info("suspend", "resumed in %s domain (domid %s)", same ? "the same" : "a new", domid);
+    memcpy(c->domid, domid, sizeof(c->domid));
+    publish_again(c);
+}
+
+/*
+ * SHUTDOWN_soft_reset returned 0: xenopsd reset the domain in place (every
+ * event channel closed, the devices set up again by struct control_power):
+ * the watches and keys again, as after a resume.
+ */
+static void reset_in_place(struct control *c)
+{
+    log_info("soft-reset", "reset in place (domid %s): watching and publishing again", c->domid);
+    control_idle_reset(c);
+    publish_again(c);
 }
 
 static void suspend(struct control *c)
@@ -189,6 +208,10 @@ void control_act(struct control *c, const struct command *cmd)
     }
     status_set_state(c, "shutting-down");
     int rc = c->power.shutdown(c->power.ctx, reason);
+    if (reason == SHUTDOWN_soft_reset && rc == 0) {
+        reset_in_place(c);
+        return;
+    }
     /* Still here: Xen refused (or a host test's power returned). */
     if (rc < 0)
         status_error(c, "action", "%s failed (%s)", name, xen_errno_name(rc));

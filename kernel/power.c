@@ -15,10 +15,36 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 
+/* After a resume or an in-place soft reset: the devices again, or a crash with the reason. */
+static int set_up_again(struct devices *devices, const char *after)
+{
+    int err = 0;
+    for (unsigned int try = 1; try <= POWER_RESUME_TRIES; try++) {
+        err = devices_resume(devices);
+        if (!err)
+            return 0;
+        log_error("power", "setting devices up again after %s failed (%s); try %u of %u", after,
+                  xen_errno_name(err), try, POWER_RESUME_TRIES);
+    }
+    panic("test-vm: FATAL: %s: the devices could not be set up again (%s), so the VM could not "
+          "hear the toolstack; crashing the domain\n",
+          after, xen_errno_name(err));
+}
+
 int power_shutdown(void *ctx, unsigned int reason)
 {
     struct devices *devices = ctx;
     long rc = xen_sched_shutdown(reason);
+    if (reason == SHUTDOWN_soft_reset && rc == 0) {
+        /*
+         * xenopsd's Domain.soft_reset resets the domain in place: the call
+         * returns 0 with every event channel closed and shared_info replaced
+         * (Xen's domain_soft_reset()), as after a resume into a new domain.
+         */
+        log_info("power", "soft reset in place: every event channel is closed; setting the "
+                          "devices up again");
+        return set_up_again(devices, "a soft reset");
+    }
     if (reason != SHUTDOWN_suspend) {
         /* The reason and Xen's own rc, which the interpreter's action line lacks. */
         log_error("power", "SCHEDOP_shutdown(reason %u) returned %ld", reason, rc);
@@ -26,18 +52,7 @@ int power_shutdown(void *ctx, unsigned int reason)
     }
     if (rc != 0)
         return (int)rc;
-
-    int err = 0;
-    for (unsigned int try = 1; try <= POWER_RESUME_TRIES; try++) {
-        err = devices_resume(devices);
-        if (!err)
-            return 0;
-        log_error("power", "setting devices up again after resume failed (%s); try %u of %u",
-                  xen_errno_name(err), try, POWER_RESUME_TRIES);
-    }
-    panic("test-vm: FATAL: resume: the devices could not be set up again (%s), so the VM could not "
-          "hear the toolstack; crashing the domain\n",
-          xen_errno_name(err));
+    return set_up_again(devices, "resume");
 }
 
 void power_hang(void *devices)

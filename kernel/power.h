@@ -21,8 +21,9 @@ struct control_power power_of_devices(struct devices *devices);
  * was cancelled or the domain checkpointed, and 0 after resuming in a new
  * domain (or, non-cooperatively, in the same one), with every device set up
  * again: if that still fails after POWER_RESUME_TRIES tries, it panics
- * (SHUTDOWN_crash, with the reason).  Other reasons return only if Xen
- * refused (Xen's -errno).
+ * (SHUTDOWN_crash, with the reason).  SHUTDOWN_soft_reset returns 0 after
+ * an in-place soft reset (xenopsd), the devices set up again the same way.
+ * Other reasons return only if Xen refused (Xen's -errno).
  */
 #define POWER_RESUME_TRIES 3
 

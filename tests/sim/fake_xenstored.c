@@ -123,7 +123,8 @@ void fxs_set_domid(struct fake_xenstored *fx, unsigned int domid)
     char old_home[HOME_MAX];
     memcpy(old_home, fx->home, sizeof(old_home));
     set_home(fx, domid);
-    if (fxs_tree_find(fx->root, old_home))
+    /* The same domid (a soft reset in place): the tree stays where it is. */
+    if (strcmp(old_home, fx->home) != 0 && fxs_tree_find(fx->root, old_home))
         fxs_tree_rename(&fx->root, old_home, fx->home); /* a stale new home goes */
     write_domid(fx);
     fx->generation++;

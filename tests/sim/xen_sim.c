@@ -142,25 +142,42 @@ bool xen_sim_shared_info_mapped(void)
  * Resuming in a new domain: the toolstack built a new domain from the saved
  * memory.  Everything Xen held for the old one is gone.
  */
-void sim_resume_in_new_domain(void)
+/*
+ * The domain's devices as a toolstack sets them up afresh: every event
+ * channel closed, shared_info unmapped (the guest's own page again), no
+ * timer, new console and xenstore rings and ports, the backends following
+ * them, then the resume hooks (xenstored serving the domid).
+ */
+static void devices_afresh(bool new_domain, bool new_host)
 {
     evtchn_port_t old_console = sim.console_port, old_store = sim.store_port;
 
     xen_sim_run_backends(); /* the backends' last look at the old rings */
     uint64_t ns = xen_sim_now_ns();
 
-    sim.domid++;
+    if (new_domain) {
+        sim.domid++;
+        sim_watchdog_reset(); /* Xen's watchdogs belong to the old domain */
+    }
     sim.generation++;
+    uint64_t callback = sim.params[HVM_PARAM_CALLBACK_IRQ];
     new_domain_state();
-    sim_watchdog_reset(); /* Xen's watchdogs belong to the old domain */
+    if (!new_domain)
+        sim.params[HVM_PARAM_CALLBACK_IRQ] =
+            callback; /* HVM params stay: only the rings' are new */
 
-    /* A new host: another TSC base, and its system time (by default carrying on). */
-    sim.tsc += RESUME_TSC_JUMP;
-    sim.record_tsc = sim.tsc;
-    if (sim.resume_clock_jump_ns < 0 && (uint64_t)-sim.resume_clock_jump_ns > ns)
-        sim.record_ns = 0;
-    else
-        sim.record_ns = ns + (uint64_t)sim.resume_clock_jump_ns;
+    if (new_host) {
+        /* Another TSC base, and its system time (by default carrying on). */
+        sim.tsc += RESUME_TSC_JUMP;
+        sim.record_tsc = sim.tsc;
+        if (sim.resume_clock_jump_ns < 0 && (uint64_t)-sim.resume_clock_jump_ns > ns)
+            sim.record_ns = 0;
+        else
+            sim.record_ns = ns + (uint64_t)sim.resume_clock_jump_ns;
+    } else {
+        sim.record_tsc = sim.tsc;
+        sim.record_ns = ns;
+    }
     sim_publish_time_record();
 
     for (int i = 0; i < MAX_BACKENDS; i++) {
@@ -173,6 +190,27 @@ void sim_resume_in_new_domain(void)
         if (sim.hooks[i].fn)
             sim.hooks[i].fn(sim.hooks[i].ctx);
     }
+}
+
+void sim_resume_in_new_domain(void)
+{
+    devices_afresh(true, true);
+}
+
+void sim_soft_reset_in_place(void)
+{
+    sim.soft_resets++;
+    devices_afresh(false, false);
+}
+
+void xen_sim_soft_reset_in_place(bool in_place)
+{
+    sim.soft_reset_in_place = in_place;
+}
+
+unsigned long xen_sim_soft_resets(void)
+{
+    return sim.soft_resets;
 }
 
 void xen_sim_set_suspend_result(long rc)

@@ -209,6 +209,17 @@ void xen_sim_resume_same_domain(bool same);
  * to 0.  0 after xen_sim_reset(): the clock carries on.
  */
 void xen_sim_set_resume_clock_jump(int64_t jump_ns);
+/*
+ * SHUTDOWN_soft_reset as xenopsd's Domain.soft_reset does it, in place: the
+ * call returns 0 in the same domain (same domid) with every event channel
+ * closed, shared_info replaced (unmapped: the guest must map it again), the
+ * timer stopped, and the console and xenstore rings and ports new (Xen's
+ * domain_soft_reset(), then the toolstack's set-up).  Off after
+ * xen_sim_reset(): the domain then shuts down with reason soft_reset, as
+ * under xl.
+ */
+void xen_sim_soft_reset_in_place(bool in_place);
+unsigned long xen_sim_soft_resets(void);
 
 /* Other reasons only record the call and return 0 (the guest is "dead"). */
 unsigned long xen_sim_shutdowns(void);

@@ -88,6 +88,10 @@ long hypercall_sched_op(unsigned int cmd, void *arg)
         const struct sched_shutdown *s = arg;
         sim.shutdowns++;
         sim.last_shutdown_reason = (int)s->reason;
+        if (s->reason == SHUTDOWN_soft_reset && sim.soft_reset_in_place) {
+            sim_soft_reset_in_place();
+            return 0;
+        }
         if (s->reason != SHUTDOWN_suspend) {
             sim.shut_down = true;
             return 0;

@@ -84,6 +84,8 @@ struct xen_sim_state {
     long suspend_result;
     bool resume_same_domain;
     int64_t resume_clock_jump_ns; /* xen_sim_set_resume_clock_jump() */
+    bool soft_reset_in_place;     /* xen_sim_soft_reset_in_place() */
+    unsigned long soft_resets;
     unsigned long shutdowns;
     int last_shutdown_reason;
     bool shut_down;              /* by a reason other than suspend: Xen ignores a watchdog then */
@@ -109,6 +111,8 @@ extern struct xen_sim_state sim;
 
 /* The domain resumes in a new one (SCHEDOP_shutdown(SHUTDOWN_suspend) returning 0). */
 void sim_resume_in_new_domain(void);
+/* SHUTDOWN_soft_reset in place: the same domain, its devices afresh. */
+void sim_soft_reset_in_place(void);
 /* Time moved: a watchdog whose deadline passed shuts the domain down, as Xen's timer does. */
 void sim_domain_watchdogs_expire(void);
 

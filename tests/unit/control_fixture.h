@@ -91,6 +91,12 @@ static inline int record_shutdown(void *ctx, unsigned int reason)
     copy_key(f, "data/test-vm/last-action", call->last_action, sizeof(call->last_action));
     copy_key(f, "control/shutdown", call->shutdown, sizeof(call->shutdown));
 
+    if (reason == SHUTDOWN_soft_reset && f->shutdown_result == 0) {
+        /* Reset in place (xenopsd): the same domid, the connection afresh, the watches gone. */
+        fxs_set_domid(f->fx, FIXTURE_DOMID);
+        xenstore_resume(&f->xs, fxs_ring(f->fx), false);
+        return 0;
+    }
     if (reason != SHUTDOWN_suspend)
         return f->shutdown_result;
     if (f->suspend_result == 0 && f->resume_same) {
