@@ -43,6 +43,8 @@ int xenstore_path_part(const char *path, struct part *part);
 
 /* A late TRANSACTION_START reply: remember its transaction, to end it. */
 void xenstore_note_orphan(struct xenstore *xs, const char *body, size_t len);
+/* tx may still be open in xenstored (why, for the log): abort it at the next chance. */
+void xenstore_orphan_tx(struct xenstore *xs, xenstore_tx tx, const char *why);
 /* End (abort) every orphaned transaction; a nested call does nothing. */
 void xenstore_end_orphans(struct xenstore *xs);
 /* A decimal transaction id, NUL-terminated; 0 is not one. */

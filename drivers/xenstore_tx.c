@@ -49,7 +49,17 @@ int xenstore_transaction_start(struct xenstore *xs, xenstore_tx *tx)
 int xenstore_transaction_end(struct xenstore *xs, xenstore_tx tx, bool commit)
 {
     const struct part part = {commit ? "T" : "F", 2};
-    return xenstore_simple_request(xs, XS_TRANSACTION_END, tx, &part, 1);
+    int err = xenstore_simple_request(xs, XS_TRANSACTION_END, tx, &part, 1);
+    if (err == -XS_ETIMEDOUT) {
+        /*
+         * Ended, or the end never reached xenstored and the transaction is
+         * still open there, using up the domain's transaction quota.  An
+         * abort after it settles it: ENOENT if the end went through
+         * (requests are served in order), else it ends the transaction.
+         */
+        xenstore_orphan_tx(xs, tx, "had no reply to its end");
+    }
+    return err;
 }
 
 int xenstore_transaction_retry(struct xenstore *xs, xenstore_tx_fn fn, void *ctx,
@@ -107,19 +117,22 @@ int xenstore_write_if_unchanged(struct xenstore *xs, const char *path, const cha
 
 /* ---- transactions started too late */
 
+void xenstore_orphan_tx(struct xenstore *xs, xenstore_tx tx, const char *why)
+{
+    if (xs->n_orphans == XENSTORE_MAX_ORPHANS) {
+        log_info("xenstore", "transaction %u %s, and %u others wait to be ended: left open", tx,
+                 why, XENSTORE_MAX_ORPHANS);
+        return;
+    }
+    log_info("xenstore", "transaction %u %s: ending it", tx, why);
+    xs->orphans[xs->n_orphans++] = tx;
+}
+
 void xenstore_note_orphan(struct xenstore *xs, const char *body, size_t len)
 {
     xenstore_tx tx;
-    if (!xenstore_parse_tx_id(body, len, &tx))
-        return;
-    if (xs->n_orphans == XENSTORE_MAX_ORPHANS) {
-        log_info("xenstore",
-                 "transaction %u started too late, and %u others wait to be ended: left open", tx,
-                 XENSTORE_MAX_ORPHANS);
-        return;
-    }
-    log_info("xenstore", "transaction %u started after its request timed out: ending it", tx);
-    xs->orphans[xs->n_orphans++] = tx;
+    if (xenstore_parse_tx_id(body, len, &tx))
+        xenstore_orphan_tx(xs, tx, "started after its request timed out");
 }
 
 /*

@@ -22,9 +22,21 @@
  *             next commit instead of now (the toolstack changes its mind
  *             between the VM's read and its ack; now if a write is already
  *             held back); 3: a later request of the VM's of one type
- *             fails (bits 4-5: WRITE with EACCES, READ with EIO,
- *             TRANSACTION_START with EQUOTA, TRANSACTION_END with EAGAIN):
- *             the one after (the value's length mod 8) others of its type
+ *             fails (bits 4-5: WRITE, READ, TRANSACTION_START or
+ *             TRANSACTION_END), the one after (the value's length mod 8)
+ *             others of its type, in one of four ways by (length / 8) mod 4:
+ *             an error reply (EACCES, EIO, EQUOTA, EAGAIN by type), its
+ *             reply lost after it was carried out (twice as likely: a commit
+ *             that went through, the VM never told), or lost whole (not
+ *             carried out, no reply: a transaction it would end stays open
+ *             until the VM aborts it).  Each but the error costs the VM its
+ *             5 s time-out.  A TRANSACTION_START is never carried out
+ *             unanswered: no client could name that transaction.
+ * And what the world does, by the value's length: (length / 32) odd, an NMI
+ * comes before the step; (length / 64) odd, xenconsoled stops draining the
+ * console ring, or starts again (every line goes through the console
+ * driver, which waits 200 ms for room once, then drops).  A soft reset the
+ * VM asks for returns 0 as xenopsd's in-place reset does (bits 4-5: 0, 1).
  * Values are cut to XENSTORE_PAYLOAD_MAX bytes; at most MAX_RECORDS records
  * are used.  Each input starts from the same freshly booted VM (control_init,
  * control_start in a new fake xenstored, booted once and put back after each
@@ -50,11 +62,18 @@
  *    the interpreter marks (domid, features, watches, ready), ending at
  *    boot-us; after a resume in a new domain neither is there (once a boot);
  *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
+ *  - the promise (check_acks): every control/testing command whose ack
+ *    landed (the fake counts the guest's changes of the key that land) is
+ *    carried out or rejected exactly once, whatever failed on the way;
+ *  - never deaf: after the last record a fresh command is taken within 120 s
+ *    of the VM's clock, unless it was told to hang (or an EACCES on its
+ *    ack, which the VM reports and never retries, hits it).
  * Once a request was made to fail (op bits 6-7 = 3), the data/test-vm/ keys
  * must still show what memory holds between steps (a status write that
- * failed is written again before the VM runs out of work), but an ack, the
- * boot time, last-result, a hung VM's last word and the state during a power
- * call may be lost.  Checks of what xenstore shows are skipped once the VM
+ * failed is written again before the VM runs out of work), but a command's
+ * ack may be late (the check above still holds), and the boot time,
+ * last-result, a hung VM's last word and the state during a power call may
+ * be lost.  Checks of what xenstore shows are skipped once the VM
  * carried out a xenstore action (xenstore-write, -rm, -flood, -unwatch),
  * which may write or remove any of its own keys, as told.
  * The idle check (control_audit.c) finds no missed event unless told
@@ -70,6 +89,7 @@
 
 #include "drivers/xenstore.h"
 #include "arch/arch.h"
+#include "drivers/console.h"
 #include "kernel/boot_time.h"
 #include "kernel/command.h"
 #include "kernel/control.h"
@@ -77,6 +97,7 @@
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"
 #include "sim/log_capture.h"
+#include "sim/sim_nmi.h"
 #include "sim/sim_xenstore.h"
 
 #define FIRST_DOMID 7
@@ -107,7 +128,18 @@ static struct harness {
 
     unsigned long errors, commands;         /* last seen in memory */
     unsigned long errors_key, commands_key; /* last seen in xenstore */
+
+    /* The oracle of acks (check_acks): verdicts on control/testing, from the console. */
+    unsigned long accepted, rejected, unsure_reported;
+    unsigned long ack_refused; /* "acking it failed (EACCES)": reported, not retried */
+    unsigned long blanked;     /* commands the toolstack blanked or removed itself */
+
+    /* The PV console, as xenconsoled drains it, or not (stalled). */
+    struct console console;
+    bool console_stalled;
 } F;
+
+static struct xencons_interface console_ring;
 
 static char value[XENSTORE_PAYLOAD_MAX + 1];
 
@@ -161,11 +193,119 @@ static void xenstore_action_sink(const char *s, size_t len, void *ctx)
         F.faults = true;
 }
 
+/*
+ * The VM's verdicts on control/testing commands, for the oracle of acks:
+ * "accepted", or an error line that rejects the command.  The error lines of
+ * a read or an ack that failed are not verdicts (the ack did not land, or
+ * it is looked at again); "not carried out" after a lost commit reply is
+ * one, but its ack may or may not have landed.
+ */
+/* A loop, not strncmp(): libFuzzer intercepts and records every call of that (slow). */
+static bool starts_with(const char *s, const char *prefix)
+{
+    while (*prefix && *s == *prefix) {
+        s++;
+        prefix++;
+    }
+    return !*prefix;
+}
+
+/* The same for s[0..len), which holds no NUL. */
+static bool has_prefix(const char *s, size_t len, const char *prefix)
+{
+    size_t i = 0;
+    while (prefix[i] && i < len && s[i] == prefix[i])
+        i++;
+    return !prefix[i];
+}
+
+static void verdict_sink(const char *s, size_t len, void *ctx)
+{
+    (void)ctx;
+    static const char accepted[] = "test-vm: control/testing: accepted ";
+    static const char error[] = "test-vm: control/testing: error: ";
+    static char line[PRINTK_LINE_MAX];
+    static int show = -1; /* FUZZ_CONTROL_LOG=1: the VM's log on stderr, to read a crash */
+    if (show < 0)
+        show = getenv("FUZZ_CONTROL_LOG") != NULL;
+    if (show)
+        fprintf(stderr, "%.*s", (int)len, s);
+    if (has_prefix(s, len, accepted)) {
+        F.accepted++;
+        return;
+    }
+    if (!has_prefix(s, len, error))
+        return;
+    /* What follows "error: " says which: a parse error's text never starts so. */
+    size_t n = len - (sizeof(error) - 1);
+    if (n > sizeof(line) - 1)
+        n = sizeof(line) - 1;
+    memcpy(line, s + sizeof(error) - 1, n);
+    line[n] = '\0';
+    if (starts_with(line, "acking it failed (EACCES)"))
+        F.ack_refused++;
+    if (starts_with(line, "the ack of "))
+        F.unsure_reported++;
+    else if (!starts_with(line, "reading it failed (") &&
+             !starts_with(line, "acking it failed (") &&
+             !starts_with(line, "looking whether the ack landed failed ("))
+        F.rejected++;
+}
+
+/* ---- the console: a ring xenconsoled drains at once, unless stalled */
+
+static void console_drain(void)
+{
+    if (!F.console_stalled)
+        console_ring.out_cons = console_ring.out_prod;
+}
+
+static void console_notify(void *ctx)
+{
+    (void)ctx;
+    console_drain();
+}
+
+static bool console_wait(void *ctx, uint64_t deadline_ns)
+{
+    (void)ctx;
+    console_drain();
+    uint64_t now = fxs_now_ns(F.fx);
+    if (F.console_stalled && deadline_ns > now)
+        fxs_advance_clock(F.fx, deadline_ns - now);
+    return true;
+}
+
+static uint64_t console_now(void *ctx)
+{
+    (void)ctx;
+    return fxs_now_ns(F.fx);
+}
+
+static void console_start(void)
+{
+    static const struct ring_transport t = {console_notify, console_wait, console_now, NULL};
+    memset(&console_ring, 0, sizeof(console_ring));
+    F.console_stalled = false;
+    console_init(&F.console, &console_ring, &t);
+}
+
+static void console_sink(const char *s, size_t len, void *ctx)
+{
+    (void)ctx;
+    console_write(&F.console, s, len);
+}
+
 /* ---- the toolstack side */
 
 static void toolstack_do(const char *path, enum toolstack_op op, const char *v)
 {
     int err;
+    /* The toolstack blanks a command itself: the VM may take that "" for its own ack. */
+    const char *before = fxs_read(F.fx, path);
+    if (strcmp(path, "control/testing") == 0 && before && *before &&
+        (op == OP_RM || op == OP_WRITE_EMPTY || !*v))
+        F.blanked++;
     if (op == OP_RM)
         err = fxs_rm(F.fx, path) == -XS_EINVAL ? -XS_EINVAL : 0; /* absent is fine */
     else
@@ -220,6 +360,12 @@ static int record_shutdown(void *ctx, unsigned int reason)
     check(F.faults || F.failed || (state && strcmp(state, expected) == 0),
           "data/test-vm/state during a power call");
 
+    if (reason == SHUTDOWN_soft_reset && F.shutdown_result == 0) {
+        /* Reset in place (xenopsd): the same domid, the connection afresh, the watches gone. */
+        fxs_set_domid(F.fx, fxs_domid(F.fx));
+        xenstore_resume(&F.xs, fxs_ring(F.fx), false);
+        return 0;
+    }
     if (reason != SHUTDOWN_suspend)
         return F.shutdown_result;
     if (F.suspend_result == 0) {
@@ -300,6 +446,28 @@ static unsigned long number_key(const char *key, unsigned long *last_seen)
     check(n >= *last_seen, "a counter key never goes down");
     *last_seen = n;
     return n;
+}
+
+/*
+ * The promise, for control/testing: a command whose ack landed (the fake
+ * counts the guest's changes of the key that land: every one is an ack) is
+ * carried out (accepted) or rejected, exactly once; lost replies, time-outs
+ * and failures notwithstanding.  A command whose ack's commit reply was lost
+ * and whose key then held something else is reported "not carried out": its
+ * ack may or may not have landed.  One whose key the toolstack blanked
+ * itself meanwhile reads like one whose ack landed, and is carried out (the
+ * VM cannot tell that "" from its own).  Not once the VM ran a xenstore
+ * action (it may write control/testing itself).
+ */
+static void check_acks(void)
+{
+    if (F.faults)
+        return;
+    unsigned long landed = fxs_counted_changes(F.fx), verdicts = F.accepted + F.rejected;
+    check(verdicts <= landed + F.blanked,
+          "no command is carried out or rejected without its ack, or twice");
+    check(landed <= verdicts + F.unsure_reported,
+          "every command whose ack landed is carried out or rejected");
 }
 
 static void check_state(void)
@@ -418,6 +586,7 @@ static void check_state(void)
         const char *testing = fxs_read(F.fx, "control/testing");
         check(!testing || !*testing, "every control/testing command is acked");
     }
+    check_acks();
 }
 
 /*
@@ -457,6 +626,30 @@ static void idle_check(void)
     deliver();
 }
 
+/*
+ * Never deaf: after the last input, xenconsoled draining again, a fresh
+ * command is taken (acked and accepted) within a bounded simulated time,
+ * unless the VM was told to hang.  The faults still armed may hit it; the
+ * VM's retries get past them, but for an EACCES on its ack, which it reports
+ * and does not retry (README, Permissions: the tester must chmod the key).
+ */
+#define ANSWER_WITHIN_NS (120 * 1000000000ull)
+static void answers_a_fresh_command(void)
+{
+    if (F.control.hung || F.faults)
+        return;
+    F.console_stalled = false;
+    console_drain();
+    unsigned long accepted = F.accepted, refused = F.ack_refused;
+    uint64_t t0 = fxs_now_ns(F.fx);
+    toolstack_do("control/testing", OP_WRITE, "{\"when\":\"now\",\"action\":\"ignore\"}");
+    while (F.accepted == accepted && F.ack_refused == refused &&
+           fxs_now_ns(F.fx) - t0 < ANSWER_WITHIN_NS)
+        idle_check();
+    check(F.accepted == accepted + 1 || F.ack_refused == refused + 1,
+          "a fresh command is taken within 120 s (never deaf)");
+}
+
 /* ---- one record */
 
 static void step(uint8_t op, const char *v)
@@ -480,13 +673,31 @@ static void step(uint8_t op, const char *v)
 
     F.suspend_result = suspend_results[outcome];
     F.shutdown_result = shutdown_results[outcome];
+    size_t len = strlen(v);
     if (extra == 3) {
+        /* How it fails: an error, the reply lost (carried out), or no reply at all. */
+        static const char *const kinds[] = {NULL, FXS_LOSE_REPLY, FXS_NO_REPLY, FXS_LOSE_REPLY};
+        const char *kind = kinds[(len / 8) % 4];
+        /*
+         * A TRANSACTION_START carried out whose reply never comes would leave a
+         * transaction open that no client can name (xenstored's replies come
+         * late, never not at all: test_xenstore_late covers late ones).
+         */
+        if (failures[outcome].type == XS_TRANSACTION_START && kind == kinds[1])
+            kind = kinds[2];
         F.suspend_result = 1;
         F.shutdown_result = 0;
         /* Not always the next: an ack's write comes first, the status keys' after. */
-        fxs_fail_later(F.fx, failures[outcome].type, (unsigned int)(strlen(v) % 8),
-                       failures[outcome].err);
+        fxs_fail_later(F.fx, failures[outcome].type, (unsigned int)(len % 8),
+                       kind ? kind : failures[outcome].err);
         F.failed = true;
+    }
+    /* What the world does meanwhile: an NMI; xenconsoled stops or goes on draining. */
+    if ((len / 32) % 2)
+        sim_nmi_inject();
+    if ((len / 64) % 2) {
+        F.console_stalled = !F.console_stalled;
+        console_drain();
     }
     if (extra == 2 && !F.conflict_armed) {
         F.conflict_armed = true;
@@ -511,6 +722,8 @@ static void boot(void)
     F.suspend_result = 1;
     F.fx = sim_xenstore_client(FIRST_DOMID, &F.transport, &F.xs);
     fxs_set_reply_hook(F.fx, conflict_hook, NULL);
+    fxs_count_changes(F.fx, "control/testing");
+    console_start();
 
     /*
      * No guest agent or heartbeat: their periodic deadlines would keep the
@@ -549,10 +762,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(printk_add_sink(log_line_check_sink, (void *)"fuzz_control") == 0,
               "a free printk sink");
         check(printk_add_sink(xenstore_action_sink, NULL) == 0, "a second free printk sink");
+        check(printk_add_sink(verdict_sink, NULL) == 0, "a third free printk sink");
+        check(printk_add_sink(console_sink, NULL) == 0, "a fourth free printk sink");
         sink_added = true;
     }
     if (booted_fx) {
         F = booted; /* the fake xenstored was put back at the end of the last input */
+        console_start();
     } else {
         boot();
         /*
@@ -591,6 +807,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     deliver();
     idle_check();
+    answers_a_fresh_command();
     /*
      * Put back now, not at the next input's start: what this input allocated
      * is freed within it, so libFuzzer sees as many frees as allocations

@@ -113,6 +113,15 @@ void fxs_fail_next(struct fake_xenstored *fx, enum xsd_sockmsg_type type, const 
 /* The same for the request of this type that comes after skip others (0: the next). */
 void fxs_fail_later(struct fake_xenstored *fx, enum xsd_sockmsg_type type, unsigned int skip,
                     const char *errname);
+/*
+ * Two more ways for fxs_fail_next/later's request to fail, given as errname:
+ * carried out, but its reply is lost (FXS_LOSE_REPLY: a commit that went
+ * through, the client never told), or neither carried out nor answered
+ * (FXS_NO_REPLY: xenstored lost the request; a transaction it would have
+ * ended stays open).  Either way the client times out.
+ */
+#define FXS_LOSE_REPLY "(lose the reply)"
+#define FXS_NO_REPLY   "(no reply)"
 
 /*
  * The next guest request of this type is carried out, but its successful
@@ -194,6 +203,15 @@ void fxs_restore(struct fake_xenstored *fx, const struct fxs_snapshot *snap);
 void fxs_snapshot_free(struct fxs_snapshot *snap);
 
 /* ---- what happened */
+
+/*
+ * Count the guest's changes of path (relative to the guest's home, wherever
+ * that is) that land: a write or removal outside a transaction, or a
+ * transaction committed with one (once a commit).  For an oracle of "an ack
+ * that landed": fxs_counted_changes() says how many.
+ */
+void fxs_count_changes(struct fake_xenstored *fx, const char *path);
+unsigned int fxs_counted_changes(struct fake_xenstored *fx);
 
 /* Guest requests of this type seen so far (also those failed or hooked). */
 unsigned int fxs_request_count(struct fake_xenstored *fx, enum xsd_sockmsg_type type);

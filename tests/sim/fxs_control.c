@@ -2,7 +2,9 @@
  * fake_xenstored's test knobs (fake_xenstored.h): fault injection, control
  * and what happened.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/fake_xenstored.h"
 #include "sim/fake_xenstored_private.h"
@@ -33,6 +35,25 @@ void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
 {
     if (type < XS_TYPE_COUNT)
         fx->lose_reply[type] = true;
+}
+
+void fxs_count_changes(struct fake_xenstored *fx, const char *path)
+{
+    snprintf(fx->counted_path, sizeof(fx->counted_path), "%s", path);
+    fx->counted = 0;
+}
+
+unsigned int fxs_counted_changes(struct fake_xenstored *fx)
+{
+    return fx->counted;
+}
+
+void fxs_count_change(struct fake_xenstored *fx, const char *abs)
+{
+    char counted[ABS_BUF];
+    if (fx->counted_path[0] && fxs_absolute(fx, fx->counted_path, false, counted) &&
+        strcmp(abs, counted) == 0)
+        fx->counted++;
 }
 
 void fxs_set_guest_quotas(struct fake_xenstored *fx, bool on)

@@ -88,6 +88,8 @@ static void handle_node_request(struct fake_xenstored *fx, const struct request 
         err = fxs_guest_quota(fx, r->txn, abs, r->hdr->len - off);
         if (!err) {
             fxs_store_write(fx, r->txn, abs, r->body + off, r->hdr->len - off);
+            if (!r->txn)
+                fxs_count_change(fx, abs);
             fxs_reply_ok(fx, r->hdr);
         }
     } else if (r->hdr->type == XS_MKDIR) {
@@ -99,6 +101,8 @@ static void handle_node_request(struct fake_xenstored *fx, const struct request 
         }
     } else {
         err = fxs_store_rm(fx, r->txn, abs);
+        if (!err && !r->txn)
+            fxs_count_change(fx, abs);
         if (!err)
             fxs_reply_ok(fx, r->hdr);
     }
@@ -182,6 +186,15 @@ static bool fail_if_armed(struct fake_xenstored *fx, const struct xsd_sockmsg *h
     }
     char *name = fx->fail_next[type];
     fx->fail_next[type] = NULL;
+    if (strcmp(name, FXS_LOSE_REPLY) == 0) {
+        free(name);
+        fx->lose_reply[type] = true; /* carried out below, its reply dropped */
+        return false;
+    }
+    if (strcmp(name, FXS_NO_REPLY) == 0) {
+        free(name);
+        return true; /* lost: not carried out, not answered */
+    }
     fxs_reply_error(fx, hdr, name);
     free(name);
     struct txn *t = type == XS_TRANSACTION_END ? fxs_find_txn(fx, hdr->tx_id) : NULL;

@@ -77,8 +77,14 @@ int fxs_commit(struct fake_xenstored *fx, struct txn *t)
     fx->root = t->root;
     t->root = NULL;
     fx->generation++;
-    for (struct change *c = t->changes; c; c = c->next)
+    bool counted = false;
+    for (struct change *c = t->changes; c; c = c->next) {
         fxs_fire_watches(fx, c->abs, c->removed);
+        unsigned int before = fx->counted;
+        if (!counted)
+            fxs_count_change(fx, c->abs);
+        counted = counted || fx->counted != before;
+    }
     return 0;
 }
 
