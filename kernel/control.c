@@ -56,6 +56,17 @@ int control_read_and_blank(struct control *c, const char *path, struct control_v
     return xenstore_transaction_retry(c->xs, read_and_blank, &r, XENSTORE_TX_MAX_TRIES);
 }
 
+void control_busy(struct control *c)
+{
+    status_set_state(c, "busy");
+}
+
+void control_keepalive(struct control *c)
+{
+    if (c->power.keepalive)
+        c->power.keepalive(c->power.ctx);
+}
+
 void control_init(struct control *c, struct xenstore *xs, const struct control_power *power,
                   const struct control_config *cfg)
 {

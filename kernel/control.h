@@ -50,6 +50,12 @@ struct control_power {
      */
     int (*suspend_channel)(void *ctx, uint32_t *port);
     bool (*suspend_notified)(void *ctx);
+    /*
+     * Called now and then inside a long step (a flood, a memory check), which
+     * keeps the main loop from running: pets the watchdog=N watchdog if its
+     * time has come, as the loop would.  May be NULL.
+     */
+    void (*keepalive)(void *ctx);
     void *ctx;
 };
 

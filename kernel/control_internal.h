@@ -167,6 +167,13 @@ enum control_unsure_outcome control_unsure_settle(struct control *c, enum contro
 bool control_unsure_pending(const struct control *c);
 void control_unsure_run_due(struct control *c);
 
+/*
+ * A long step (a flood, a memory check) begins: state "busy" until the
+ * caller sets it again, and control_keepalive() now and then inside it.
+ */
+void control_busy(struct control *c);
+void control_keepalive(struct control *c);
+
 /* memcheck=: fill the pages (at boot, after the boot-id is drawn). */
 void control_memcheck_start(struct control *c);
 /* The action memcheck (and after a resume): verify them, publish the result. */

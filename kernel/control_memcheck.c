@@ -24,6 +24,11 @@ static void format_ms(char *buf, size_t len, uint64_t ns)
                  (unsigned long long)(ns % NS_PER_MS / 1000));
 }
 
+static void keepalive_tick(void *ctx)
+{
+    control_keepalive(ctx);
+}
+
 void control_memcheck_start(struct control *c)
 {
     const struct control_memcheck_config *cfg = &c->cfg.memcheck;
@@ -37,6 +42,8 @@ void control_memcheck_start(struct control *c)
     m->pages = want < cfg->free_pages ? want : cfg->free_pages;
     m->seed[0] = c->boot_id.bits[0];
     m->seed[1] = c->boot_id.bits[1];
+    m->tick = keepalive_tick; /* memcheck=all of a large guest takes a while */
+    m->tick_ctx = c;
     if (want > m->pages)
         log_error("memcheck", "memcheck=%u: only %llu KiB are free; filling those", cfg->mib,
                   (unsigned long long)(m->pages * 4));
@@ -64,6 +71,7 @@ void control_memcheck(struct control *c)
         return;
     }
     uint64_t t0 = now_ns(c);
+    control_busy(c);
     memcheck_verify(m, &r);
     format_ms(ms, sizeof(ms), now_ns(c) - t0);
     if (r.bad_pages == 0) {

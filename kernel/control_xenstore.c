@@ -36,6 +36,8 @@ static void flood_value(char *buf, uint32_t size, uint32_t index)
     buf[size] = '\0';
 }
 
+#define FLOOD_KEEPALIVE_KEYS 64 /* a key takes ~1 ms in the lab: a pet every ~64 ms at worst */
+
 static void flood(struct control *c, const struct command *cmd, const char *shown)
 {
     /* Static: a value may be as large as a xenstore payload. */
@@ -44,7 +46,10 @@ static void flood(struct control *c, const struct command *cmd, const char *show
     uint32_t written = 0;
     int rc = 0;
 
+    control_busy(c); /* up to COMMAND_COUNT_MAX writes: the loop does not run meanwhile */
     for (; written < cmd->count; written++) {
+        if (written % FLOOD_KEEPALIVE_KEYS == 0)
+            control_keepalive(c);
         fmt_snprintf(path, sizeof(path), "%s/%u", cmd->path, written);
         flood_value(value, cmd->size, written);
         rc = xenstore_write(c->xs, 0, path, value);

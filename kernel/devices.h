@@ -11,6 +11,8 @@
 #include "drivers/console.h"
 #include "drivers/xenstore.h"
 
+struct watchdog;
+
 struct devices {
     uint8_t upcall_vector;
     evtchn_port_t console_port, xenstore_port;
@@ -23,6 +25,7 @@ struct devices {
     evtchn_port_t suspend_port;
     bool suspend_bound;          /* its handler is bound (events_init forgets it) */
     volatile bool suspend_fired; /* dom0 notified it; set by the handler */
+    struct watchdog *watchdog;   /* watchdog=N's, petted by power_keepalive(); NULL: none */
 };
 
 /*

@@ -13,9 +13,16 @@ static uint64_t page_seed(const struct memcheck *m, uint64_t pfn)
     return boot_id_mix(m->seed[0] ^ boot_id_mix(pfn ^ m->seed[1]));
 }
 
+static void tick(const struct memcheck *m, uint64_t p)
+{
+    if (m->tick && p % MEMCHECK_TICK_PAGES == 0)
+        m->tick(m->tick_ctx);
+}
+
 void memcheck_fill(const struct memcheck *m)
 {
     for (uint64_t p = 0; p < m->pages; p++) {
+        tick(m, p);
         uint64_t pfn = m->first_pfn + p;
         volatile uint64_t *w = arch_pfn_to_ptr(pfn);
         uint64_t v = page_seed(m, pfn);
@@ -28,6 +35,7 @@ void memcheck_verify(const struct memcheck *m, struct memcheck_result *r)
 {
     r->bad_pages = 0;
     for (uint64_t p = 0; p < m->pages; p++) {
+        tick(m, p);
         uint64_t pfn = m->first_pfn + p;
         const volatile uint64_t *w = arch_pfn_to_ptr(pfn);
         uint64_t v = page_seed(m, pfn), diff = 0;

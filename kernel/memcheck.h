@@ -18,7 +18,11 @@
 struct memcheck {
     uint64_t first_pfn, pages;
     uint64_t seed[2]; /* the boot-id's bits */
+    /* Called every MEMCHECK_TICK_PAGES pages of a fill or check (a keepalive); may be NULL. */
+    void (*tick)(void *ctx);
+    void *tick_ctx;
 };
+#define MEMCHECK_TICK_PAGES 4096 /* 16 MiB */
 
 struct memcheck_result {
     uint64_t bad_pages;

@@ -12,6 +12,7 @@
 #include "drivers/timer.h"
 #include "drivers/xen_errno.h"
 #include "kernel/devices.h"
+#include "kernel/watchdog.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 
@@ -95,6 +96,13 @@ bool power_suspend_notified(void *devices)
     return devices_suspend_notified(devices);
 }
 
+void power_keepalive(void *ctx)
+{
+    struct devices *devices = ctx;
+    if (devices->watchdog)
+        watchdog_tick(devices->watchdog, time_now_ns(), TIME_FOREVER);
+}
+
 uint64_t power_clock_ns(void *devices)
 {
     (void)devices;
@@ -112,6 +120,7 @@ struct control_power power_of_devices(struct devices *devices)
         .triple_fault = power_triple_fault,
         .suspend_channel = power_suspend_channel,
         .suspend_notified = power_suspend_notified,
+        .keepalive = power_keepalive,
         .ctx = devices,
     };
 }

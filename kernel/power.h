@@ -33,6 +33,9 @@ int power_watchdog(void *devices, unsigned int timeout_s);
 void power_fault(void *devices);
 void power_triple_fault(void *devices);
 
+/* A long step's keepalive: pets devices->watchdog if due (struct control_power). */
+void power_keepalive(void *devices);
+
 /* The suspend event channel, for struct control_power. */
 int power_suspend_channel(void *devices, uint32_t *port);
 bool power_suspend_notified(void *devices);

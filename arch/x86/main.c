@@ -84,6 +84,7 @@ void kernel_main(const struct hvm_start_info *si)
     struct control_power power = power_of_devices(&devices);
     /* Armed before xenstore is used: a VM that hangs from here on is shut down. */
     watchdog_start(&watchdog, watchdog_cmdline(cmdline), time_now_ns());
+    devices.watchdog = &watchdog; /* long steps pet it too (power_keepalive()) */
     control_init(&control, &devices.xenstore, &power, &config);
     control_start(&control);
 

@@ -472,9 +472,9 @@ static void check_acks(void)
 
 static void check_state(void)
 {
-    static const char *const states[] = {"ready",         "pending",    "degraded", "acking",
-                                         "acting",        "suspending", "hung",     "crashing",
-                                         "shutting-down", NULL};
+    static const char *const states[] = {"ready",  "pending",       "degraded", "acking",
+                                         "acting", "suspending",    "hung",     "crashing",
+                                         "busy",   "shutting-down", NULL};
     static const char *const actions[] = {"",
                                           "poweroff",
                                           "halt",

@@ -68,6 +68,7 @@ struct fixture {
      * the agent's refresh or a heartbeat there is always one.  advance() moves on.
      */
     uint64_t pump_limit_ns;
+    unsigned int keepalives; /* power.keepalive calls (a long step's pets) */
 };
 
 static inline void copy_key(struct fixture *f, const char *path, char *out, size_t len)
@@ -157,6 +158,11 @@ static inline bool fake_suspend_notified(void *ctx)
 
 static inline uint64_t fixture_now_ns(void *ctx);
 
+static inline void record_keepalive(void *ctx)
+{
+    ((struct fixture *)ctx)->keepalives++;
+}
+
 /* Power that records every call; the clock is the fake xenstored's. */
 static inline struct control_power fixture_power(struct fixture *f)
 {
@@ -169,6 +175,7 @@ static inline struct control_power fixture_power(struct fixture *f)
         .triple_fault = record_triple_fault,
         .suspend_channel = fake_suspend_channel,
         .suspend_notified = fake_suspend_notified,
+        .keepalive = record_keepalive,
         .ctx = f,
     };
 }

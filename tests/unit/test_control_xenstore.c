@@ -165,6 +165,30 @@ static void test_flood(void **state)
     assert_false(fxs_exists(f->fx, "data/flood"));
 }
 
+/* A reply hook: what data/test-vm/state reads as the flood writes its 100th key. */
+static bool state_during_flood(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                               const char *payload, void *ctx)
+{
+    if (req->type == XS_WRITE && strcmp(payload, "data/flood/100") == 0)
+        snprintf(ctx, 16, "%s", fxs_read(fx, "data/test-vm/state"));
+    return false;
+}
+
+/* A long flood: state busy while it runs (the loop does not), the watchdog petted inside. */
+static void test_a_long_flood_is_busy_and_keeps_the_watchdog_petted(void **state)
+{
+    struct fixture *f = *state;
+    char during[16] = "";
+
+    fxs_set_reply_hook(f->fx, state_during_flood, during);
+    command(f, "{\"when\":\"now\",\"action\":\"xenstore-flood\",\"path\":\"data/flood\","
+               "\"count\":500,\"size\":4}");
+    assert_key(f, "data/test-vm/flood-written", "500");
+    assert_string_equal(during, "busy");
+    assert_true(f->keepalives >= 500 / 64);
+    assert_key(f, "data/test-vm/state", "ready");
+}
+
 /* A reply hook: writes under data/flood/ succeed until the quota, then EQUOTA. */
 struct quota {
     unsigned int left;
@@ -297,6 +321,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_and_rm, started_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_write_refused, started_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_flood, started_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_a_long_flood_is_busy_and_keeps_the_watchdog_petted,
+                                        started_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_flood_stops_at_the_quota, started_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_flood_stops_at_xenstoreds_node_size, started_setup,

@@ -58,12 +58,38 @@ static void assert_memcheck_key(struct fixture *f, const char *fmt, unsigned lon
 
 /* ---- the pattern */
 
+static unsigned int ticks;
+static void count_tick(void *ctx)
+{
+    (void)ctx;
+    ticks++;
+}
+
+/* A fill or check calls its tick (the keepalive) every MEMCHECK_TICK_PAGES pages, from the first.
+ */
+static void test_a_long_fill_or_check_ticks(void **state)
+{
+    (void)state;
+    uint64_t pages = MEMCHECK_TICK_PAGES + 1;
+    uint8_t *mem = aligned_alloc(4096, pages * 4096);
+    assert_non_null(mem);
+    struct memcheck m = {.first_pfn = arch_ptr_to_pfn(mem), .pages = pages, .tick = count_tick};
+    struct memcheck_result r;
+    ticks = 0;
+    memcheck_fill(&m);
+    assert_int_equal(ticks, 2);
+    memcheck_verify(&m, &r);
+    assert_int_equal(ticks, 4);
+    assert_int_equal(r.bad_pages, 0);
+    free(mem);
+}
+
 static void test_pattern_finds_changes_and_moves(void **state)
 {
     (void)state;
     uint8_t *mem = aligned_alloc(4096, 8 * 4096);
     assert_non_null(mem);
-    struct memcheck m = {arch_ptr_to_pfn(mem), 8, {1, 2}};
+    struct memcheck m = {.first_pfn = arch_ptr_to_pfn(mem), .pages = 8, .seed = {1, 2}};
     struct memcheck_result r;
 
     memcheck_fill(&m);
@@ -200,6 +226,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pattern_finds_changes_and_moves),
+        cmocka_unit_test(test_a_long_fill_or_check_ticks),
         cmocka_unit_test_setup_teardown(test_filled_at_boot_and_checked_on_command, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_corruption_named, setup, teardown),
