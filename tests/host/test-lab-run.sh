@@ -129,7 +129,11 @@ pid=$!
 for _ in $(seq 50); do grep -q "dom0 up" "$work/run.log" && break; sleep 0.1; done
 kill "$pid"
 wait "$pid"
-sleep 0.5
+# However loaded the machine: QEMU stopped and the folder gone, within 20 s.
+for _ in $(seq 200); do
+    ! kill -0 "$(cat "$work/qemu.pid")" 2>/dev/null && [ -z "$(ls -A "$TMPDIR")" ] && break
+    sleep 0.1
+done
 check killed-run-cleans-up "expected the fake QEMU stopped and no temporary folder left, saw QEMU $(kill -0 "$(cat "$work/qemu.pid")" 2>/dev/null && echo running || echo stopped) and $(ls -A "$TMPDIR") (holding: $(ls -A "$TMPDIR"/* 2>/dev/null | tr '\n' ' '))" \
     eval '[ -s "$work/qemu.pid" ] && ! kill -0 "$(cat "$work/qemu.pid")" 2>/dev/null && [ -z "$(ls -A "$TMPDIR")" ]'
 

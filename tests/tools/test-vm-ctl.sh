@@ -60,6 +60,17 @@ start_vm() {
     "$here/fake-vm" "$1" &
     vm_pid=$!
 }
+# set_vm_mode MODE: written whole (a reader never sees it half-written), then
+# wait until the fake VM is between passes with it, however loaded the machine.
+set_vm_mode() {
+    printf '%s\n' "$1" >"$FAKE_XS/vm-mode.tmp" && mv -f "$FAKE_XS/vm-mode.tmp" "$FAKE_XS/vm-mode"
+    local i
+    for i in $(seq 1 1000); do
+        [ "$(cat "$FAKE_XS/vm-mode-seen" 2>/dev/null)" = "$1" ] && return 0
+        sleep 0.01
+    done
+    bad "expected the fake VM to take mode $1 within 10 s"
+}
 # The bytes of the last xenstore-write to PATH.
 last_write() {
     local n
@@ -209,7 +220,7 @@ t_permissions() {
 
 t_stuck() {
     setup5
-    echo stuck >"$FAKE_XS/vm-mode"
+    set_vm_mode stuck
     t_run ctl_in "$sh" --timeout 1 now 5 ignore; expect_rc 3
     expect_err_has "the VM never took the command within 1s"
     t_run ctl_in "$sh" --timeout 1 request 5 poweroff; expect_rc 3
@@ -242,7 +253,7 @@ t_request() {
     t_run ctl_in "$sh" request 5 'hostile\x41"'; expect_rc 0
     expect_out "acked with \"mark \"er\"\" (an ack for libxl's suspend only)"
     expect_eq "value written" 'hostile\x41"' "$(last_write /local/domain/5/control/shutdown)"
-    echo vanish >"$FAKE_XS/vm-mode"
+    set_vm_mode vanish
     t_run ctl_in "$sh" request 5 poweroff; expect_rc 3; expect_err_has "domain 5 went away before an ack was seen"
 }
 
@@ -267,8 +278,7 @@ t_no_watch() {
     rm "$t_dir/bin/xenstore-watch"
     t_run ctl_in "$sh" now 5 ignore; expect_rc 0
     [ ! -e "$FAKE_XS/watch.log" ] || bad "expected no watch, saw one"
-    echo stuck >"$FAKE_XS/vm-mode"
-    sleep 0.5 # let a pass of the fake VM that began before end
+    set_vm_mode stuck
     t_run ctl_in "$sh" --timeout 1 now 5 ignore; expect_rc 3
 }
 
