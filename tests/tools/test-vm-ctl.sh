@@ -64,8 +64,7 @@ start_vm() {
 # wait until the fake VM is between passes with it, however loaded the machine.
 set_vm_mode() {
     printf '%s\n' "$1" >"$FAKE_XS/vm-mode.tmp" && mv -f "$FAKE_XS/vm-mode.tmp" "$FAKE_XS/vm-mode"
-    local i
-    for i in $(seq 1 1000); do
+    for _ in $(seq 1 1000); do
         [ "$(cat "$FAKE_XS/vm-mode-seen" 2>/dev/null)" = "$1" ] && return 0
         sleep 0.01
     done
