@@ -64,7 +64,9 @@
  *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
  *  - the promise (check_acks): every control/testing command whose ack
  *    landed (the fake counts the guest's changes of the key that land) is
- *    carried out or rejected exactly once, whatever failed on the way;
+ *    carried out or rejected exactly once, and every control/shutdown ack
+ *    that landed is the VM's one "acked" line (then the action), whatever
+ *    failed on the way;
  *  - never deaf: after the last record a fresh command is taken within 120 s
  *    of the VM's clock, unless it was told to hang (or an EACCES on its
  *    ack, which the VM reports and never retries, hits it).
@@ -133,6 +135,8 @@ static struct harness {
     unsigned long accepted, rejected, unsure_reported;
     unsigned long ack_refused; /* "acking it failed (EACCES)": reported, not retried */
     unsigned long blanked;     /* commands the toolstack blanked or removed itself */
+    /* The same for control/shutdown: "acked" lines, unsure acks reported, the toolstack's own. */
+    unsigned long sd_acked, sd_unsure_reported, sd_blanked;
 
     /* The PV console, as xenconsoled drains it, or not (stalled). */
     struct console console;
@@ -224,6 +228,8 @@ static void verdict_sink(const char *s, size_t len, void *ctx)
     (void)ctx;
     static const char accepted[] = "test-vm: control/testing: accepted ";
     static const char error[] = "test-vm: control/testing: error: ";
+    static const char sd_acked[] = "test-vm: control/shutdown: acked ";
+    static const char sd_unsure[] = "test-vm: control/shutdown: error: the ack of ";
     static char line[PRINTK_LINE_MAX];
     static int show = -1; /* FUZZ_CONTROL_LOG=1: the VM's log on stderr, to read a crash */
     if (show < 0)
@@ -232,6 +238,14 @@ static void verdict_sink(const char *s, size_t len, void *ctx)
         fprintf(stderr, "%.*s", (int)len, s);
     if (has_prefix(s, len, accepted)) {
         F.accepted++;
+        return;
+    }
+    if (has_prefix(s, len, sd_acked)) {
+        F.sd_acked++;
+        return;
+    }
+    if (has_prefix(s, len, sd_unsure)) {
+        F.sd_unsure_reported++;
         return;
     }
     if (!has_prefix(s, len, error))
@@ -298,14 +312,31 @@ static void console_sink(const char *s, size_t len, void *ctx)
 
 /* ---- the toolstack side */
 
+/* The toolstack writes a custom ack string the VM uses: it may read that as its own ack. */
+static bool writes_an_ack_string(enum toolstack_op op, const char *v)
+{
+    const struct control *c = &F.control;
+    if (op != OP_WRITE || !*v)
+        return false;
+    return (c->own_ack_set && strcmp(v, c->own_ack) == 0) ||
+           (c->has_pending && c->pending.ack == COMMAND_ACK_STRING &&
+            strcmp(v, c->pending.ack_string) == 0) ||
+           (c->delayed.step != CONTROL_STEP_NONE && c->delayed.cmd.ack == COMMAND_ACK_STRING &&
+            strcmp(v, c->delayed.cmd.ack_string) == 0) ||
+           (c->unsure[CONTROL_KEY_SHUTDOWN].set &&
+            strcmp(v, c->unsure[CONTROL_KEY_SHUTDOWN].ack) == 0);
+}
+
 static void toolstack_do(const char *path, enum toolstack_op op, const char *v)
 {
     int err;
     /* The toolstack blanks a command itself: the VM may take that "" for its own ack. */
     const char *before = fxs_read(F.fx, path);
-    if (strcmp(path, "control/testing") == 0 && before && *before &&
-        (op == OP_RM || op == OP_WRITE_EMPTY || !*v))
+    bool blanks = before && *before && (op == OP_RM || op == OP_WRITE_EMPTY || !*v);
+    if (strcmp(path, "control/testing") == 0 && blanks)
         F.blanked++;
+    if (strcmp(path, "control/shutdown") == 0 && (blanks || writes_an_ack_string(op, v)))
+        F.sd_blanked++;
     if (op == OP_RM)
         err = fxs_rm(F.fx, path) == -XS_EINVAL ? -XS_EINVAL : 0; /* absent is fine */
     else
@@ -463,11 +494,18 @@ static void check_acks(void)
 {
     if (F.faults)
         return;
-    unsigned long landed = fxs_counted_changes(F.fx), verdicts = F.accepted + F.rejected;
+    unsigned long landed = fxs_counted_changes(F.fx, "control/testing");
+    unsigned long verdicts = F.accepted + F.rejected;
     check(verdicts <= landed + F.blanked,
           "no command is carried out or rejected without its ack, or twice");
     check(landed <= verdicts + F.unsure_reported,
           "every command whose ack landed is carried out or rejected");
+    /* control/shutdown: every ack that landed is the VM's "acked" (then carried out), once. */
+    unsigned long sd_landed = fxs_counted_changes(F.fx, "control/shutdown");
+    check(F.sd_acked <= sd_landed + F.sd_blanked,
+          "no request is acked (and carried out) without its ack landing, or twice");
+    check(sd_landed <= F.sd_acked + F.sd_unsure_reported,
+          "every request whose ack landed is acked and carried out");
 }
 
 static void check_state(void)
@@ -723,6 +761,7 @@ static void boot(void)
     F.fx = sim_xenstore_client(FIRST_DOMID, &F.transport, &F.xs);
     fxs_set_reply_hook(F.fx, conflict_hook, NULL);
     fxs_count_changes(F.fx, "control/testing");
+    fxs_count_changes(F.fx, "control/shutdown");
     console_start();
 
     /*

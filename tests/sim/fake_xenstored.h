@@ -208,10 +208,12 @@ void fxs_snapshot_free(struct fxs_snapshot *snap);
  * Count the guest's changes of path (relative to the guest's home, wherever
  * that is) that land: a write or removal outside a transaction, or a
  * transaction committed with one (once a commit).  For an oracle of "an ack
- * that landed": fxs_counted_changes() says how many.
+ * that landed": fxs_counted_changes(fx, path) says how many.  At most
+ * FXS_COUNTED_PATHS paths; counting one again starts it at 0.
  */
+#define FXS_COUNTED_PATHS 4
 void fxs_count_changes(struct fake_xenstored *fx, const char *path);
-unsigned int fxs_counted_changes(struct fake_xenstored *fx);
+unsigned int fxs_counted_changes(struct fake_xenstored *fx, const char *path);
 
 /* Guest requests of this type seen so far (also those failed or hooked). */
 unsigned int fxs_request_count(struct fake_xenstored *fx, enum xsd_sockmsg_type type);

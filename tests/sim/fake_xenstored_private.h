@@ -84,9 +84,10 @@ struct fake_xenstored {
     char *fail_next[XS_TYPE_COUNT];
     unsigned int fail_skip[XS_TYPE_COUNT]; /* requests of the type served before that one */
     bool lose_reply[XS_TYPE_COUNT];
-    char counted_path[64];    /* fxs_count_changes(): relative to the home; "" for none */
-    unsigned int counted;     /* its guest changes that landed */
-    unsigned int drop_events; /* watch events still to drop (fxs_drop_next_events) */
+    /* fxs_count_changes(): each path relative to the home ("" for none), its count. */
+    char counted_path[FXS_COUNTED_PATHS][64];
+    unsigned int counted[FXS_COUNTED_PATHS]; /* its guest changes that landed */
+    unsigned int drop_events;                /* watch events still to drop (fxs_drop_next_events) */
     fxs_reply_hook hook;
     void *hook_ctx;
 
@@ -109,8 +110,8 @@ const char *fxs_below_home(const struct fake_xenstored *fx, const char *abs);
  */
 bool fxs_absolute(const struct fake_xenstored *fx, const char *path, bool allow_special, char *abs);
 
-/* A guest change of abs landed: counted if it is the counted path (fxs_count_changes). */
-void fxs_count_change(struct fake_xenstored *fx, const char *abs);
+/* A guest change of abs landed: counted if it is a counted path (fxs_count_changes); which. */
+int fxs_count_change(struct fake_xenstored *fx, const char *abs);
 
 /* What fxs_destroy() frees, the ring and fx aside. */
 void fxs_state_free(struct fake_xenstored *fx);

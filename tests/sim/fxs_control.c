@@ -37,23 +37,43 @@ void fxs_lose_next_reply(struct fake_xenstored *fx, enum xsd_sockmsg_type type)
         fx->lose_reply[type] = true;
 }
 
+static int counted_index(struct fake_xenstored *fx, const char *path)
+{
+    for (int i = 0; i < FXS_COUNTED_PATHS; i++) {
+        if (strcmp(fx->counted_path[i], path) == 0)
+            return i;
+    }
+    return -1;
+}
+
 void fxs_count_changes(struct fake_xenstored *fx, const char *path)
 {
-    snprintf(fx->counted_path, sizeof(fx->counted_path), "%s", path);
-    fx->counted = 0;
+    int i = counted_index(fx, path);
+    if (i < 0)
+        i = counted_index(fx, "");
+    if (i < 0)
+        abort(); /* more than FXS_COUNTED_PATHS */
+    snprintf(fx->counted_path[i], sizeof(fx->counted_path[i]), "%s", path);
+    fx->counted[i] = 0;
 }
 
-unsigned int fxs_counted_changes(struct fake_xenstored *fx)
+unsigned int fxs_counted_changes(struct fake_xenstored *fx, const char *path)
 {
-    return fx->counted;
+    int i = *path ? counted_index(fx, path) : -1;
+    return i < 0 ? 0 : fx->counted[i];
 }
 
-void fxs_count_change(struct fake_xenstored *fx, const char *abs)
+int fxs_count_change(struct fake_xenstored *fx, const char *abs)
 {
     char counted[ABS_BUF];
-    if (fx->counted_path[0] && fxs_absolute(fx, fx->counted_path, false, counted) &&
-        strcmp(abs, counted) == 0)
-        fx->counted++;
+    for (int i = 0; i < FXS_COUNTED_PATHS; i++) {
+        if (fx->counted_path[i][0] && fxs_absolute(fx, fx->counted_path[i], false, counted) &&
+            strcmp(abs, counted) == 0) {
+            fx->counted[i]++;
+            return i;
+        }
+    }
+    return -1;
 }
 
 void fxs_set_guest_quotas(struct fake_xenstored *fx, bool on)

@@ -77,13 +77,15 @@ int fxs_commit(struct fake_xenstored *fx, struct txn *t)
     fx->root = t->root;
     t->root = NULL;
     fx->generation++;
-    bool counted = false;
+    /* Each counted path once a commit, however often the transaction changed it. */
+    bool counted[FXS_COUNTED_PATHS] = {false};
     for (struct change *c = t->changes; c; c = c->next) {
         fxs_fire_watches(fx, c->abs, c->removed);
-        unsigned int before = fx->counted;
-        if (!counted)
-            fxs_count_change(fx, c->abs);
-        counted = counted || fx->counted != before;
+        int i = fxs_count_change(fx, c->abs);
+        if (i >= 0 && counted[i])
+            fx->counted[i]--;
+        if (i >= 0)
+            counted[i] = true;
     }
     return 0;
 }
