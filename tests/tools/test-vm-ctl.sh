@@ -125,6 +125,19 @@ t_no_domain() {
     t_run ctl_in "$sh" now plain ignore; expect_rc 4; expect_err_has "not a test VM"
     t_run ctl_in "$sh" status 6; expect_rc 4; expect_err_has "not a test VM"
     t_run ctl_in "$sh" cancel 6; expect_rc 4
+    # A request to a domain that is not a test VM is not written (exit 4).
+    t_run ctl_in "$sh" --timeout 1 request 6 poweroff; expect_rc 4; expect_err_has "not a test VM"
+    xenstore-exists /local/domain/6/control/shutdown && bad "expected no control/shutdown written for domain 6"
+    # Never dom0, by domid or by name: "request 0 poweroff" would power the host off.
+    xenstore-write /local/domain/0/name Domain-0 /local/domain/0/domid 0
+    xenstore-write /local/domain/0/data/test-vm/state ready
+    for dom0 in 0 Domain-0 00; do
+        t_run ctl_in "$sh" --timeout 1 request "$dom0" poweroff; expect_rc 4; expect_err_has "is dom0, the host itself"
+        t_run ctl_in "$sh" --timeout 1 now "$dom0" crash; expect_rc 4
+    done
+    xenstore-exists /local/domain/0/control/shutdown && bad "expected dom0's control/shutdown untouched"
+    xenstore-exists /local/domain/0/control/testing && bad "expected dom0's control/testing untouched"
+    return 0
 }
 
 t_find_vm() {
