@@ -222,11 +222,14 @@ uuid=$xe_out
 case $uuid in *[!0-9a-f-]* | '') [ "$dry_run" = 1 ] || die "xe vm-create on $host printed \"$uuid\", not a UUID" ;; esac
 made=$uuid
 [ "$dry_run" = 1 ] && made=
+# domain-type last, and no HVM-boot-policy: xe sets the pairs in order, and
+# xapi's set_HVM_boot_policy "" makes the VM pv again (xapi_vm.ml), while
+# set_domain_type pvh clears the boot policy itself.
 xe_on "$host" vm-param-set "uuid=$uuid" \
     "name-description=xen-test-vm $version, a PVH test guest (tools/install.sh)" \
-    domain-type=pvh "PV-kernel=$remote_kernel" "PV-args=$cmdline" HVM-boot-policy= \
-    VCPUs-max=1 VCPUs-at-startup=1 \
-    actions-after-shutdown=destroy actions-after-reboot=restart actions-after-crash=restart
+    "PV-kernel=$remote_kernel" "PV-args=$cmdline" VCPUs-max=1 VCPUs-at-startup=1 \
+    actions-after-shutdown=destroy actions-after-reboot=restart actions-after-crash=restart \
+    domain-type=pvh
 xe_on "$host" vm-memory-limits-set "uuid=$uuid" \
     "static-min=$bytes" "dynamic-min=$bytes" "dynamic-max=$bytes" "static-max=$bytes"
 if [ "$template" = 1 ]; then

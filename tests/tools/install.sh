@@ -88,10 +88,13 @@ t_dry_run() {
     find_cmd xs1.test xe vm-create; has_word 'name-label=my "vm" $x'
     find_cmd xs1.test xe vm-param-set
     for w in uuid="<vm-uuid>" domain-type=pvh "PV-kernel=$guest/xen-test-vm-$version.xen.gz" \
-        'PV-args=feature-suspend=0 debug=fault' HVM-boot-policy= VCPUs-max=1 VCPUs-at-startup=1 \
+        'PV-args=feature-suspend=0 debug=fault' VCPUs-max=1 VCPUs-at-startup=1 \
         actions-after-shutdown=destroy actions-after-reboot=restart actions-after-crash=restart; do
         has_word "$w"
     done
+    # domain-type last (xe sets the pairs in order), and no HVM-boot-policy, which would make it pv.
+    expect_eq "last vm-param-set pair" domain-type=pvh "${words[${#words[@]} - 1]}"
+    case " ${words[*]} " in *" HVM-boot-policy="*) bad "expected no HVM-boot-policy, saw: ${words[*]}" ;; esac
     find_cmd xs1.test xe vm-memory-limits-set
     expect_eq "memory limits" "uuid=<vm-uuid> static-min=33554432 dynamic-min=33554432 dynamic-max=33554432 static-max=33554432" "${words[*]:2}"
     find_cmd xs1.test xe vm-start; has_word uuid="<vm-uuid>"
