@@ -65,7 +65,17 @@ if [ ${#args[@]} -lt 1 ] || [ ${#args[@]} -gt 2 ]; then
 fi
 host=${args[0]}
 [ -n "$host" ] || usage_error "HOST is empty"
+# 2 MiB is the least the VM boots with (README, "Memory"); 1048576 (1 TiB) keeps
+# the bytes well inside 64 bits and any host.
 case $memory in '' | *[!0-9]* | 0*) usage_error "--memory takes a whole number of MiB, not \"$memory\"" ;; esac
+{ [ "${#memory}" -le 7 ] && [ "$memory" -ge 2 ] && [ "$memory" -le 1048576 ]; } ||
+    usage_error "--memory takes MiB from 2 to 1048576, not $memory"
+# xe takes one parameter a line: a newline (or any control character) in a
+# value would become a parameter of its own (--cmdline $'x\nis-a-template=true'
+# made a template).
+for _v in "$name" "$cmdline"; do
+    case $_v in *[[:cntrl:]]*) usage_error "--name and --cmdline must not hold control characters (a newline would be another xe parameter)" ;; esac
+done
 [ "$start" = 0 ] || [ "$template" = 0 ] || usage_error "--start and --template exclude each other"
 
 if [ ${#args[@]} -ge 2 ]; then

@@ -127,6 +127,10 @@ t_usage() {
     t_run "$install"; expect_rc 2
     t_run "$install" --memory 1x xs1.test "$kernel"; expect_rc 2; expect_err_has "--memory"
     t_run "$install" --memory 0 xs1.test "$kernel"; expect_rc 2
+    t_run "$install" --memory 1 xs1.test "$kernel"; expect_rc 2; expect_err_has "from 2 to 1048576"
+    t_run "$install" --memory 99999999999999999999 xs1.test "$kernel"; expect_rc 2; expect_err_has "from 2 to 1048576"
+    t_run "$install" --cmdline $'x\nis-a-template=true' xs1.test "$kernel"; expect_rc 2; expect_err_has "control characters"
+    t_run "$install" --name $'vm\tname' xs1.test "$kernel"; expect_rc 2; expect_err_has "control characters"
     t_run "$install" --start --template xs1.test "$kernel"; expect_rc 2
     t_run "$install" --frob xs1.test; expect_rc 2; expect_err_has "unknown option --frob"
     t_run "$install" --name; expect_rc 2
