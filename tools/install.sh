@@ -213,6 +213,11 @@ done
 for k in "${in_use[@]}"; do
     u=${k#*:}
     [ "$replace" = 1 ] || die "a ${k%%:*} named \"$name\" already exists on $host (uuid $u): pass --replace to remove it, or choose --name"
+    # Only what install.sh made (other-config:xen-test-vm, below): --replace must
+    # never uninstall someone's VM or template, disks and snapshots included.
+    if ! xe_out=$(on "$host" xe vm-param-get "uuid=$u" param-name=other-config param-key=xen-test-vm 2>/dev/null); then
+        die "the ${k%%:*} named \"$name\" on $host (uuid $u) was not made by install.sh (no other-config:xen-test-vm): --replace removes only those; choose another --name"
+    fi
     say "removing the ${k%%:*} $u named \"$name\" (--replace)"
     if [ "${k%%:*}" = vm ]; then
         xe_on "$host" vm-param-get "uuid=$u" param-name=power-state
@@ -237,6 +242,7 @@ made=$uuid
 # set_domain_type pvh clears the boot policy itself.
 xe_on "$host" vm-param-set "uuid=$uuid" \
     "name-description=xen-test-vm $version, a PVH test guest (tools/install.sh)" \
+    "other-config:xen-test-vm=$version" \
     "PV-kernel=$remote_kernel" "PV-args=$cmdline" VCPUs-max=1 VCPUs-at-startup=1 \
     actions-after-shutdown=destroy actions-after-reboot=restart actions-after-crash=restart \
     domain-type=pvh

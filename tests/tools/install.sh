@@ -213,6 +213,13 @@ t_name_in_use() {
     t_run "$install" --template --name tpl xs1.test "$kernel"; expect_rc 1; expect_err_has "a template named \"tpl\""
     t_run "$install" --template --replace --name tpl xs1.test "$kernel"; expect_rc 0
     [ ! -d "$FAKE_XE/vms/$tpl" ] || bad "expected the old template $tpl gone"
+    # Someone else's VM of that name (no other-config:xen-test-vm): never removed.
+    local theirs
+    theirs=$(ssh xs1.test xe vm-create name-label=theirs)
+    t_run "$install" --replace --name theirs xs1.test "$kernel"; expect_rc 1
+    expect_err_has "was not made by install.sh (no other-config:xen-test-vm)"
+    [ -d "$FAKE_XE/vms/$theirs" ] || bad "expected their VM $theirs kept"
+    expect_eq "its mark" "$version" "$(param "$new" other-config.xen-test-vm)"
 }
 
 t_xe_error() {
