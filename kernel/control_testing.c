@@ -92,10 +92,14 @@ static void accept(struct control *c, const struct command *cmd)
         c->pending = *cmd;
         c->has_pending = true;
     }
-    status_put_number(c, "commands", c->status.commands);
+    /*
+     * The verdict's text and what follows from it first, the counter last: a
+     * tester (test-vm-ctl) waits for commands to go up, then reads the rest.
+     */
     status_put(c, "last-command", c->status.last_command);
     status_publish_pending(c);
     status_set_state(c, NULL);
+    status_put_number(c, "commands", c->status.commands);
     if (cmd->when == COMMAND_WHEN_NOW)
         control_act_after_delay(c, cmd);
 }

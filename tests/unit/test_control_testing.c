@@ -518,6 +518,31 @@ static void test_read_fails_with_eacces(void **state)
     assert_key(f, "data/test-vm/last-error", "control/testing: error: reading it failed (EACCES)");
 }
 
+/* Records, for each write of data/test-vm/commands, what last-command held then. */
+static bool last_command_when_counted(struct fake_xenstored *fx, const struct xsd_sockmsg *req,
+                                      const char *payload, void *ctx)
+{
+    if (req->type == XS_WRITE && strcmp(payload, "data/test-vm/commands") == 0) {
+        const char *v = fxs_read(fx, "data/test-vm/last-command");
+        snprintf(ctx, 128, "%s", v ? v : "(absent)");
+    }
+    return false;
+}
+
+/*
+ * test-vm-ctl waits for commands to go up, then reads last-command: the VM
+ * writes the text first and the counter last, or a tester reads the
+ * previous command.
+ */
+static void test_the_counter_comes_after_the_command_text(void **state)
+{
+    struct fixture *f = *state;
+    char seen[128] = "";
+    fxs_set_reply_hook(f->fx, last_command_when_counted, seen);
+    toolstack_write(f, "control/testing", "{\"when\":\"onshutdown\",\"action\":\"reboot\"}");
+    assert_string_equal(seen, "{\"when\":\"onshutdown\",\"ack\":\"ok\",\"action\":\"reboot\"}");
+}
+
 #define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
 
 int main(void)
@@ -526,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_now_every_ack_and_action),
         cmocka_unit_test(test_onshutdown_every_ack_and_action),
         STARTED(test_onshutdown_takes_over_unknown_requests),
+        STARTED(test_the_counter_comes_after_the_command_text),
         STARTED(test_newer_command_replaces_pending),
         STARTED(test_now_ignore_cancels_pending),
         STARTED(test_command_fires_once),
