@@ -178,6 +178,12 @@ t_onshutdown() {
     expect_eq "JSON written" '{"when":"onshutdown","action":"crash"}' "$(last_write /local/domain/5/control/testing)"
     t_run ctl_in "$sh" onshutdown 5 crash --ack=; expect_rc 0
     expect_eq "JSON written" '{"when":"onshutdown","ack":"","action":"crash"}' "$(last_write /local/domain/5/control/testing)"
+    # The accepted line is the command exactly as the VM wrote it: JSON, with
+    # its quotes, backslashes and UTF-8, the same under every shell.
+    t_run ctl_in "$sh" onshutdown 5 reboot --ack $'q"b\\c \xc3\xa9'; expect_rc 0
+    expect_out $'accepted {"when":"onshutdown","ack":"q\\"b\\\\c \xc3\xa9","action":"reboot"}'
+    printf '%s' "${out#accepted }" | jq -e '.ack == "q\"b\\c \u00e9"' >/dev/null ||
+        bad "expected the accepted line to be JSON holding the ack as given, saw $out"
 }
 
 t_fields() {
