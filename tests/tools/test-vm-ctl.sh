@@ -104,6 +104,10 @@ t_usage() {
     t_run ctl_in "$sh" status; expect_rc 2
     t_run ctl_in "$sh" --timeout 0 status 5; expect_rc 2; expect_err_has "--timeout"
     t_run ctl_in "$sh" --timeout 1.5 status 5; expect_rc 2
+    t_run ctl_in "$sh" --timeout 00 status 5; expect_rc 2; expect_err_has "--timeout" # 0, which never timed out
+    t_run ctl_in "$sh" --timeout 99999999 status 5; expect_rc 2
+    t_run ctl_in "$sh" --timeout 007 status 5; expect_rc 0 # 7 s, not octal
+    t_run ctl_in "$sh" request 5 ''; expect_rc 2; expect_err_has "must not be empty" # "" read as acked at once
     t_run ctl_in "$sh" status 5 --timeout; expect_rc 2
     t_run ctl_in "$sh" now 5 ignore --ack none; expect_rc 2; expect_err_has "--ack is for onshutdown only"
     t_run ctl_in "$sh" now 5 ignore --json; expect_rc 2
