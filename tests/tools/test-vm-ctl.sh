@@ -202,6 +202,10 @@ t_fields() {
     printf '%s' "$w" | jq -e --arg q "$q" --arg nl "$nl" --arg ctl "$cc" --arg u "$utf" \
         '.q == $q and .nl == $nl and .ctl == $ctl and .u == $u and .n == 3 and .s == "007"' >/dev/null ||
         bad "expected jq to read the fields back as given, saw $w"
+    # The string fields stay strings, whatever they look like; ":=" sends JSON as written.
+    t_run ctl_in "$sh" now 5 xenstore-write path=123 value=123 count=5 "size:=7"
+    expect_eq "JSON written" '{"when":"now","action":"xenstore-write","path":"123","value":"123","count":5,"size":7}' \
+        "$(last_write /local/domain/5/control/testing)"
 }
 
 t_send() {
