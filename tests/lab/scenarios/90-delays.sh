@@ -62,12 +62,17 @@ expect_console vm 'test-vm: control/shutdown: acked "poweroff" (wrote "")'
 expect_console vm 'test-vm: action: reboot in 2000 ms (action_delay_ms)'
 expect_console vm 'test-vm: action: reboot'
 
+# While an action waits, state is "acting": seen with a delay no load can
+# outlast (a 2 s one was over before a loaded dom0 read the state), then cancelled.
+expect_accepted later '{"when":"now","action":"reboot","action_delay_ms":600000}'
+expect_key later data/test-vm/state acting
+expect_accepted later '{"when":"now","action":"ignore"}'
+vm_wait_key later data/test-vm/state ready
 # From before the write: the delay starts at acceptance, later still, so
 # dom0 seeing the verdict late (test-vm-ctl under load) cannot shorten it.
 # 10 ms less for /proc/uptime's steps.
 t0=$(lab_now_ms)
 expect_accepted later '{"when":"now","action":"reboot","action_delay_ms":2000}'
-expect_key later data/test-vm/state acting
 ms_until_shutdown later
 expect_between "written -> reboot (action_delay_ms 2000)" $((_at - t0)) 1990
 expect_reason later reboot
