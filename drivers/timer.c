@@ -29,7 +29,13 @@ static uint64_t system_time_ns(void)
 uint64_t time_now_ns(void)
 {
     uint64_t now = system_time_ns() + clock_offset_ns;
-    if (now < clock_last_ns)
+    /*
+     * Never backwards, compared as a signed difference: a reading a little
+     * behind the last (pvclock records are not exactly monotonic under
+     * emulation) near 0 would otherwise read as 2^64 - x, and every deadline
+     * after it would wrap (every xenstore request "timed out" at once).
+     */
+    if ((int64_t)(now - clock_last_ns) < 0)
         now = clock_last_ns;
     clock_last_ns = now;
     return now;

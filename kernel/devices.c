@@ -116,9 +116,6 @@ static int events_and_timer_up(struct devices *d)
     rc = timer_init();
     /* Xen kept VIRQ_TIMER bound: the resume was of the same domain, which kept every binding. */
     d->same_domain = rc == EVENTS_STILL_BOUND;
-    /* A new domain may be on another host, whose system time is another. */
-    if (!d->same_domain && rc >= 0)
-        time_rebase();
     /* events_init() forgot every handler; a new domain has none of the old ports. */
     d->suspend_bound = false;
     if (!d->same_domain)
@@ -183,6 +180,9 @@ int devices_resume(struct devices *d)
     int rc = events_and_timer_up(d);
     if (rc)
         return rc;
+    /* A new domain may be on another host, whose system time is another (not at boot). */
+    if (!d->same_domain)
+        time_rebase();
     /* A new domain without a console ring leaves it down; a later one may have one. */
     console_up(d);
     return xenstore_up(d, true);
