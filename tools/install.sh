@@ -30,7 +30,17 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prog=install.sh
 guest_dir=/var/lib/xcp/guest
 
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+# A VM made and kept (from step 5 on) is named on failure too: its UUID alone
+# on stdout's last line, as on success, so a caller can find it.
+kept=
+die() {
+    printf '%s: error: %s\n' "$prog" "$*" >&2
+    if [ -n "$kept" ]; then
+        printf '%s: the VM %s stays installed (not started); install.sh --replace replaces it\n' "$prog" "$kept" >&2
+        echo "$kept"
+    fi
+    exit 1
+}
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; }
 usage_error() { printf '%s: %s\nTry %s --help.\n' "$prog" "$*" "$prog" >&2; exit 2; }
@@ -252,6 +262,7 @@ if [ "$template" = 1 ]; then
     xe_on "$host" vm-param-set "uuid=$uuid" is-a-template=true
 fi
 made=
+[ "$dry_run" = 1 ] || kept=$uuid
 
 # ---- 5. --start: start it, find its domain and host, wait until it is ready.
 if [ "$start" = 1 ]; then

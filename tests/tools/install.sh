@@ -220,6 +220,15 @@ t_name_in_use() {
     expect_err_has "was not made by install.sh (no other-config:xen-test-vm)"
     [ -d "$FAKE_XE/vms/$theirs" ] || bad "expected their VM $theirs kept"
     expect_eq "its mark" "$version" "$(param "$new" other-config.xen-test-vm)"
+    # A --start that fails names the VM it made and kept: its UUID last on stdout.
+    touch "$FAKE_XE/start-fails"
+    t_run "$install" --start --replace xs1.test "$kernel"; expect_rc 1
+    rm -f "$FAKE_XE/start-fails"
+    expect_err_has "xe vm-start failed on xs1.test: The host does not have enough memory."
+    expect_err_has "stays installed (not started)"
+    local kept
+    kept=$(tail -n 1 <<<"$out")
+    if [ -z "$kept" ] || [ ! -d "$FAKE_XE/vms/$kept" ]; then bad "expected the kept VM's UUID on stdout, saw \"$out\""; fi
 }
 
 t_xe_error() {
