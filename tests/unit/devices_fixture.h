@@ -15,7 +15,10 @@
 
 #include <cmocka.h>
 
+#include "kernel/cmdline.h"
+#include "kernel/control.h"
 #include "kernel/devices.h"
+#include "kernel/power.h"
 #include "lib/printk.h"
 #include "sim/fake_console.h"
 #include "sim/log_capture.h"
@@ -62,6 +65,16 @@ static inline int devices_up_setup(void **state)
     assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
     log_capture_clear();
     return 0;
+}
+
+/* The whole VM on these devices, booted as kernel/main.c does (default command line). */
+static inline void devices_boot_control(struct control *c)
+{
+    struct control_config config;
+    cmdline_control_config("", &config);
+    struct control_power power = power_of_devices(&d);
+    control_init(c, &d.xenstore, &power, &config);
+    assert_int_equal(control_start(c), 0);
 }
 
 static inline int devices_teardown(void **state)

@@ -116,15 +116,6 @@ static void test_a_line_printed_inside_a_wait_is_dropped_not_waited_for(void **s
 
 static struct control control;
 
-static void boot_the_vm(void)
-{
-    struct control_config config;
-    cmdline_control_config("", &config);
-    struct control_power power = power_of_devices(&d);
-    control_init(&control, &d.xenstore, &power, &config);
-    assert_int_equal(control_start(&control), 0);
-}
-
 static void run_the_loop_until(uint64_t end_ns)
 {
     for (int i = 0; i < 100000 && xen_sim_now_ns() < end_ns; i++) {
@@ -138,7 +129,7 @@ static void run_the_loop_until(uint64_t end_ns)
 static void test_the_vm_answers_with_a_full_console_and_nmis(void **state)
 {
     (void)state;
-    boot_the_vm();
+    devices_boot_control(&control);
     run_the_loop_until(xen_sim_now_ns() + NS_PER_S);
     assert_string_equal(fxs_read(fx, "data/test-vm/state"), "ready");
     fill_the_console_ring();

@@ -25,15 +25,6 @@
 static struct control control;
 static jmp_buf hung;
 
-static void boot_the_vm(void)
-{
-    struct control_config config;
-    cmdline_control_config("", &config);
-    struct control_power power = power_of_devices(&d);
-    control_init(&control, &d.xenstore, &power, &config);
-    assert_int_equal(control_start(&control), 0);
-}
-
 /* The kernel's loop for ms of simulated time; a halt nothing can end fails the test. */
 static void run_for(uint64_t ms)
 {
@@ -53,7 +44,7 @@ static void test_a_soft_reset_in_place_leaves_a_vm_that_answers(void **state)
 {
     (void)state;
     xen_sim_soft_reset_in_place(true);
-    boot_the_vm();
+    devices_boot_control(&control);
     run_for(1000);
     assert_string_equal(fxs_read(fx, "data/test-vm/state"), "ready");
     unsigned int domid = xen_sim_domid();
