@@ -2,20 +2,15 @@
 #include "arch/arch.h"
 #include "arch/xen_calls.h"
 #include "drivers/events.h"
+#include "drivers/vm_clock.h"
 #include "lib/log.h"
 
 static uint64_t fired, nested_refused;
 static unsigned int wait_depth;
 static evtchn_port_t timer_port;
 
-/*
- * The VM's clock is Xen's system time plus clock_offset_ns (mod 2^64), which
- * time_rebase() sets after a resume into a new domain so that the clock
- * carries on from its last reading: system time is the host's, and jumps
- * (backwards too) when the domain lands on another host.  Every deadline the
- * VM keeps is on this clock.  It never goes backwards (clock_last_ns).
- */
-static uint64_t clock_offset_ns, clock_last_ns;
+/* The VM's clock (drivers/vm_clock.h): every deadline the VM keeps is on it. */
+static struct vm_clock clock;
 
 /* Xen's system time now. */
 static uint64_t system_time_ns(void)
@@ -28,31 +23,20 @@ static uint64_t system_time_ns(void)
 
 uint64_t time_now_ns(void)
 {
-    uint64_t now = system_time_ns() + clock_offset_ns;
-    /*
-     * Never backwards, compared as a signed difference: a reading a little
-     * behind the last (pvclock records are not exactly monotonic under
-     * emulation) near 0 would otherwise read as 2^64 - x, and every deadline
-     * after it would wrap (every xenstore request "timed out" at once).
-     */
-    if ((int64_t)(now - clock_last_ns) < 0)
-        now = clock_last_ns;
-    clock_last_ns = now;
-    return now;
+    return vm_clock_read(&clock, system_time_ns());
 }
 
 void time_rebase(void)
 {
-    uint64_t last = clock_last_ns;
-    clock_offset_ns = last - system_time_ns();
-    if (clock_offset_ns)
+    int64_t moved = vm_clock_rebase(&clock, system_time_ns());
+    if (moved)
         log_info("timer", "clock carried on at %lu ms (Xen's system time moved by %ld ms)",
-                 (unsigned long)(last / NS_PER_MS), (long)((int64_t)-clock_offset_ns / 1000000));
+                 (unsigned long)(clock.last_ns / NS_PER_MS), (long)(moved / 1000000));
 }
 
 void time_reset_clock(void)
 {
-    clock_offset_ns = clock_last_ns = 0;
+    clock = (struct vm_clock){0, 0};
 }
 
 void time_record(struct vcpu_time_info *copy)
@@ -88,8 +72,7 @@ bool wait_for_event_until(uint64_t deadline_ns)
         xen_stop_singleshot_timer();
     } else {
         /* Xen's timer is on its system time: the same distance ahead (past: fires at once). */
-        uint64_t system = system_time_ns(), now = system + clock_offset_ns;
-        xen_set_singleshot_timer(system + (deadline_ns > now ? deadline_ns - now : 0));
+        xen_set_singleshot_timer(vm_clock_system_deadline(&clock, system_time_ns(), deadline_ns));
     }
     /*
      * An event that came while the loop ran (interrupts off) has set

@@ -35,7 +35,10 @@
  * And what the world does, by the value's length: (length / 32) odd, an NMI
  * comes before the step; (length / 64) odd, xenconsoled stops draining the
  * console ring, or starts again (every line goes through the console
- * driver, which waits 200 ms for room once, then drops).  A soft reset the
+ * driver, which waits 200 ms for room once, then drops); (length / 128) mod 4,
+ * a resume into a new domain in this step lands on a host whose system time
+ * (Xen's, pvclock's) is the same, 2 h behind, a day ahead or 0 (a host booted
+ * just now).  A soft reset the
  * VM asks for returns 0 as xenopsd's in-place reset does (bits 4-5: 0, 1).
  * Values are cut to XENSTORE_PAYLOAD_MAX bytes; at most MAX_RECORDS records
  * are used.  Each input starts from the same freshly booted VM (control_init,
@@ -43,6 +46,10 @@
  * input: see LLVMFuzzerTestOneInput); the printk sink, registered once, keeps
  * nothing between lines.  Nothing waits
  * in real time: the fake's clock jumps to a deadline when no reply can come.
+ * The fake's clock is real time; the VM reads its own clock
+ * (drivers/vm_clock.c) from a simulated host's system time, which the fake's
+ * clock drives and a resume makes jump, and carries it on across the jump
+ * (vm_clock_rebase(), as devices_resume() calls time_rebase()).
  *
  * Checked after every step the VM ran (and inside every power call):
  *  - no sanitizer report, no leak, no transaction left open, both watches
@@ -61,7 +68,11 @@
  *  - in the first domain, boot-us is a number and boot-stages the stages
  *    the interpreter marks (domid, features, watches, ready), ending at
  *    boot-us; after a resume in a new domain neither is there (once a boot);
- *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n".
+ *  - every printk is one whole line: "test-vm: ", printable ASCII, "\n";
+ *  - the VM's clock runs with real time, resumes and jumps of the host's
+ *    system time notwithstanding (a resume loses the real time since its
+ *    last reading, under a second): every deadline it keeps (delays,
+ *    retries, the idle check) is as far away in real time as it was told;
  *  - the promise (check_acks): every control/testing command whose ack
  *    landed (the fake counts the guest's changes of the key that land) is
  *    carried out or rejected exactly once, and every control/shutdown ack
@@ -89,6 +100,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/vm_clock.h"
 #include "drivers/xenstore.h"
 #include "arch/arch.h"
 #include "drivers/console.h"
@@ -105,13 +117,18 @@
 #define FIRST_DOMID 7
 #define MAX_RECORDS 32
 #define PUMP_MAX    10000
+#define HOUR_NS     (3600ull * 1000000000ull)
+/* The host's system time when the fuzzer's VM boots: up 3 h, room to go back 2. */
+#define HOST_UP_NS (3 * HOUR_NS)
+/* What a resume may lose of real time: the time since the VM last read its clock. */
+#define RESUME_LOSES_AT_MOST_NS (1000000000ull)
 
 enum toolstack_op { OP_WRITE, OP_RM, OP_WRITE_EMPTY };
 
 static struct harness {
     struct fake_xenstored *fx;
-    struct ring_transport transport;
-    struct xenstore xs; /* ~80 KiB: static, not on the stack */
+    struct ring_transport transport; /* the fake's, in real time */
+    struct xenstore xs;              /* ~80 KiB: static, not on the stack */
     struct control control;
     unsigned int next_domid;
 
@@ -137,6 +154,15 @@ static struct harness {
     unsigned long blanked;     /* commands the toolstack blanked or removed itself */
     /* The same for control/shutdown: "acked" lines, unsure acks reported, the toolstack's own. */
     unsigned long sd_acked, sd_unsure_reported, sd_blanked;
+
+    /*
+     * Time.  The host's system time is the fake's clock (real time) plus
+     * system_minus_real; the VM's clock is made from it, and must stay
+     * vm_minus_real ahead of real time whatever the host's time does.
+     */
+    struct vm_clock clock;
+    uint64_t system_minus_real, vm_minus_real;
+    int64_t resume_jump_ns; /* how far the host's time jumps at a resume in this step */
 
     /* The PV console, as xenconsoled drains it, or not (stalled). */
     struct console console;
@@ -266,6 +292,61 @@ static void verdict_sink(const char *s, size_t len, void *ctx)
         F.rejected++;
 }
 
+/* ---- time: the host's system time and the VM's clock */
+
+static uint64_t system_now(void)
+{
+    return fxs_now_ns(F.fx) + F.system_minus_real;
+}
+
+static uint64_t vm_now(void)
+{
+    return vm_clock_read(&F.clock, system_now());
+}
+
+/* Real time passes until the VM's clock reads deadline_ns (no later than now). */
+static void sleep_until(uint64_t deadline_ns)
+{
+    uint64_t system = system_now();
+    uint64_t at = vm_clock_system_deadline(&F.clock, system, deadline_ns);
+    if (at > system)
+        fxs_advance_clock(F.fx, at - system);
+}
+
+/* The host's system time jumps (at a resume in a new domain): never below 0. */
+static void host_time_jumps(int64_t jump_ns)
+{
+    uint64_t system = system_now(), real = fxs_now_ns(F.fx);
+    if (jump_ns == INT64_MIN)
+        system = 0; /* a host booted just now */
+    else if (jump_ns < 0)
+        system = system > (uint64_t)-jump_ns ? system - (uint64_t)-jump_ns : 0;
+    else
+        system += (uint64_t)jump_ns;
+    F.system_minus_real = system - real;
+}
+
+/* The xenstore client's transport: the fake's, on the VM's clock. */
+static bool vm_transport_wait(void *ctx, uint64_t deadline_ns)
+{
+    (void)ctx;
+    uint64_t system = system_now();
+    uint64_t at = vm_clock_system_deadline(&F.clock, system, deadline_ns);
+    return F.transport.wait(F.transport.ctx, fxs_now_ns(F.fx) + (at - system));
+}
+
+static void vm_transport_notify(void *ctx)
+{
+    (void)ctx;
+    F.transport.notify(F.transport.ctx);
+}
+
+static uint64_t vm_transport_now(void *ctx)
+{
+    (void)ctx;
+    return vm_now();
+}
+
 /* ---- the console: a ring xenconsoled drains at once, unless stalled */
 
 static void console_drain(void)
@@ -284,16 +365,15 @@ static bool console_wait(void *ctx, uint64_t deadline_ns)
 {
     (void)ctx;
     console_drain();
-    uint64_t now = fxs_now_ns(F.fx);
-    if (F.console_stalled && deadline_ns > now)
-        fxs_advance_clock(F.fx, deadline_ns - now);
+    if (F.console_stalled)
+        sleep_until(deadline_ns);
     return true;
 }
 
 static uint64_t console_now(void *ctx)
 {
     (void)ctx;
-    return fxs_now_ns(F.fx);
+    return vm_now();
 }
 
 static void console_start(void)
@@ -411,6 +491,16 @@ static int record_shutdown(void *ctx, unsigned int reason)
         fxs_rm(F.fx, "data");
         fxs_rm(F.fx, "control");
         xenstore_resume(&F.xs, fxs_ring(F.fx), false);
+        host_time_jumps(F.resume_jump_ns);
+        vm_clock_rebase(&F.clock, system_now());
+        /*
+         * It carries on from its last reading: the real time since then is
+         * lost (as time spent suspended is), no more, and it is never ahead.
+         */
+        uint64_t vm_minus_real = vm_now() - fxs_now_ns(F.fx);
+        check(F.vm_minus_real - vm_minus_real < RESUME_LOSES_AT_MOST_NS,
+              "the VM's clock carries on across a resume, whatever the host's system time did");
+        F.vm_minus_real = vm_minus_real;
     }
     return F.suspend_result;
 }
@@ -418,7 +508,7 @@ static int record_shutdown(void *ctx, unsigned int reason)
 static uint64_t clock_ns(void *ctx)
 {
     (void)ctx;
-    return fxs_now_ns(F.fx);
+    return vm_now();
 }
 
 /* The misbehaviours: each is the action carried out, in the state it sets. */
@@ -537,6 +627,8 @@ static void check_state(void)
     const struct control *c = &F.control;
 
     check(fxs_transaction_count(F.fx) == 0, "no transaction left open");
+    check(vm_now() - fxs_now_ns(F.fx) == F.vm_minus_real,
+          "the VM's clock runs with real time, whatever the host's system time did");
     if (strncmp(c->status.last_action, "xenstore-", 9) == 0)
         F.faults = true; /* told to write its own keys: xenstore may differ from memory */
     bool new_unwatch = fxs_request_count(F.fx, XS_UNWATCH) != F.unwatches;
@@ -642,9 +734,7 @@ static void pump(void)
         if (until == CONTROL_NO_DEADLINE ||
             control_work_deadline(&F.control) == CONTROL_NO_DEADLINE)
             return;
-        uint64_t now = fxs_now_ns(F.fx);
-        if (until > now)
-            fxs_advance_clock(F.fx, until - now);
+        sleep_until(until);
     }
     check(false, "the main loop runs out of work");
 }
@@ -658,9 +748,9 @@ static void deliver(void)
 /* The VM's clock reaches its next idle check (control_audit.c), then it catches up. */
 static void idle_check(void)
 {
-    uint64_t now = fxs_now_ns(F.fx), next = control_next_deadline(&F.control);
-    if (next != CONTROL_NO_DEADLINE && next > now)
-        fxs_advance_clock(F.fx, next - now);
+    uint64_t next = control_next_deadline(&F.control);
+    if (next != CONTROL_NO_DEADLINE)
+        sleep_until(next);
     deliver();
 }
 
@@ -709,9 +799,12 @@ static void step(uint8_t op, const char *v)
     unsigned int outcome = (op >> 4) & 3;
     unsigned int extra = op >> 6;
 
+    static const int64_t jumps[] = {0, -2 * (int64_t)HOUR_NS, 24 * (int64_t)HOUR_NS, INT64_MIN};
+
     F.suspend_result = suspend_results[outcome];
     F.shutdown_result = shutdown_results[outcome];
     size_t len = strlen(v);
+    F.resume_jump_ns = jumps[(len / 128) % 4]; /* INT64_MIN: back to 0 */
     if (extra == 3) {
         /* How it fails: an error, the reply lost (carried out), or no reply at all. */
         static const char *const kinds[] = {NULL, FXS_LOSE_REPLY, FXS_NO_REPLY, FXS_LOSE_REPLY};
@@ -759,6 +852,10 @@ static void boot(void)
     F.next_domid = FIRST_DOMID + 1;
     F.suspend_result = 1;
     F.fx = sim_xenstore_client(FIRST_DOMID, &F.transport, &F.xs);
+    F.xs.transport =
+        (struct ring_transport){vm_transport_notify, vm_transport_wait, vm_transport_now, NULL};
+    F.system_minus_real = HOST_UP_NS - fxs_now_ns(F.fx);
+    F.vm_minus_real = vm_now() - fxs_now_ns(F.fx);
     fxs_set_reply_hook(F.fx, conflict_hook, NULL);
     fxs_count_changes(F.fx, "control/testing");
     fxs_count_changes(F.fx, "control/shutdown");
