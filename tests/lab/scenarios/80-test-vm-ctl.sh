@@ -83,6 +83,28 @@ xenstore-write "/local/domain/$d/control/testing" '{"when":"now","action":"ignor
 vm_wait_key vm data/test-vm/commands $((n + 1))
 if grep -q EACCES "$(console_log vm)"; then fail "expected no EACCES on the console, saw one"; fi
 
+# How long one command takes, start to verdict, as a tester's script sees it
+# (README, test-vm-ctl): p50, min and max of N, printed, never asserted.
+time_ctl() { # N ARGS...
+    _n=$1
+    shift
+    _times=
+    _i=0
+    while [ "$_i" -lt "$_n" ]; do
+        _t0=$(lab_now_us)
+        test-vm-ctl "$@" >/dev/null 2>&1 || fail "expected test-vm-ctl $* to succeed (timed run $_i)"
+        _times="$_times $((($(lab_now_us) - _t0) / 1000))"
+        _i=$((_i + 1))
+    done
+    # shellcheck disable=SC2086 # numbers
+    _sorted=$(printf '%s\n' $_times | sort -n)
+    _p50=$(printf '%s\n' "$_sorted" | sed -n "$(((_n + 1) / 2))p")
+    log "timing: test-vm-ctl $*: p50 $_p50 ms, min $(printf '%s\n' "$_sorted" | head -n 1) ms, max $(printf '%s\n' "$_sorted" | tail -n 1) ms, of $_n"
+}
+time_ctl 50 now "$d" ignore
+time_ctl 50 status "$d"
+time_ctl 20 now vm ignore
+
 ctl 0 request vm poweroff
 has 'acked (wrote "")'
 vm_wait_shutdown vm
