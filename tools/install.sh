@@ -17,6 +17,7 @@
 #   --hosts A,B,...  copy the kernel to these hosts, not those xe host-list gives
 #   --dry-run        print every command, one per line as "HOST: command",
 #                    and run nothing (no ssh at all)
+#   --version        print install.sh's version
 #   -h, --help
 #
 # It copies the kernel to /var/lib/xcp/guest/xen-test-vm-VERSION.xen.gz and
@@ -43,6 +44,15 @@ die() {
 }
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; }
+# Stamped by tools/dist in place of the placeholder; in a source tree, VERSION.
+tool_version=@VERSION@
+print_version() {
+    case $tool_version in
+    @*) if read -r v <"$here/../VERSION"; then tool_version="$v (source tree)"; else tool_version=unknown; fi ;;
+    esac
+    echo "$prog $tool_version"
+    exit 0
+}
 usage_error() { printf '%s: %s\nTry %s --help.\n' "$prog" "$*" "$prog" >&2; exit 2; }
 
 name='' memory=16 cmdline='' start=0 template=0 replace=0 dry_run=0 hosts=''
@@ -64,6 +74,7 @@ while [ $# -gt 0 ]; do
     --replace) replace=1 ;;
     --dry-run) dry_run=1 ;;
     -h | --help) usage ;;
+    --version) print_version ;;
     --) shift; args+=("$@"); break ;;
     -*) usage_error "unknown option $1" ;;
     *) args+=("$1") ;;
@@ -208,6 +219,9 @@ for h in "${pool[@]}"; do
     on "$h" mkdir -p "$guest_dir" || die "cannot reach $user@$h over ssh to copy the kernel there"
     copy "$h" "$kernel" "$remote_kernel"
     copy "$h" "$ctl" "$guest_dir/test-vm-ctl"
+    # From a source tree, test-vm-ctl --version says the kernel's version there.
+    on "$h" sed -i "s/^tool_version=@VERSION@\$/tool_version=$version/" "$guest_dir/test-vm-ctl" ||
+        die "stamping the version of test-vm-ctl on $h failed"
     on "$h" chmod 755 "$guest_dir/test-vm-ctl" || die "chmod on $h failed"
     on "$h" ln -sf "$guest_dir/test-vm-ctl" /usr/local/bin/test-vm-ctl || die "ln on $h failed"
 done

@@ -49,6 +49,9 @@ t_reproducible() {
     t_run "$t_dir/x/$n/install.sh" --dry-run xs1.test
     expect_rc 0
     expect_out_has "/var/lib/xcp/guest/xen-test-vm-$fileversion-$rev"
+    # Both tools say the release's version, stamped by tools/dist.
+    t_run "$t_dir/x/$n/install.sh" --version; expect_rc 0; expect_out "install.sh $fileversion-$rev"
+    t_run sh "$t_dir/x/$n/test-vm-ctl" --version; expect_rc 0; expect_out "test-vm-ctl $fileversion-$rev"
 }
 
 t_tag_version() {

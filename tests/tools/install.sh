@@ -74,7 +74,7 @@ t_dry_run() {
     expect_eq "line before it" "domid <dom-id>" "${lines[-2]}"
     local l
     for l in "${lines[@]:0:${#lines[@]}-2}"; do
-        [[ $l =~ ^xs[12]\.test:\ (xe|scp|mkdir|chmod|ln|/var/lib/xcp/guest/test-vm-ctl)\  ]] || bad "expected \"HOST: command\", saw \"$l\""
+        [[ $l =~ ^xs[12]\.test:\ (xe|scp|mkdir|sed|chmod|ln|/var/lib/xcp/guest/test-vm-ctl)\  ]] || bad "expected \"HOST: command\", saw \"$l\""
     done
     grep -q 'host-list' <<<"$out" && bad "expected no xe host-list with --hosts, saw one"
     local h
@@ -82,6 +82,7 @@ t_dry_run() {
         find_cmd "$h" mkdir -p; has_word "$guest"
         find_cmd "$h" scp "$kernel"; has_word "root@$h:$guest/xen-test-vm-$version.xen.gz"
         find_cmd "$h" scp "$repo/tools/test-vm-ctl"; has_word "root@$h:$guest/test-vm-ctl"
+        find_cmd "$h" sed -i; has_word "s/^tool_version=@VERSION@\$/tool_version=$version/"
     done
     find_cmd xs1.test xe vm-list; has_word 'name-label=my "vm" $x'; has_word params=uuid; has_word --minimal
     find_cmd xs1.test xe template-list; has_word 'name-label=my "vm" $x'
@@ -136,6 +137,7 @@ t_usage() {
     t_run "$install" --name; expect_rc 2
     t_run "$install" a b c; expect_rc 2
     t_run "$install" --help; expect_rc 0; expect_out_has "--dry-run"
+    t_run "$install" --version; expect_rc 0; expect_out "install.sh $(cat "$repo/VERSION") (source tree)"
     t_run "$install" xs1.test "$t_dir/nope.xen.gz"; expect_rc 1; expect_err_has "no kernel at $t_dir/nope.xen.gz"
     t_run "$install" xs1.test /etc/hostname; expect_rc 1; expect_err_has "does not look like xen-test-vm"
     expect_eq "calls" "" "$(cat "$FAKE_XE/calls")"

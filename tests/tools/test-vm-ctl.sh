@@ -308,6 +308,31 @@ t_no_watch() {
     t_run ctl_in "$sh" --timeout 1 now 5 ignore; expect_rc 3
 }
 
+# help lists every action and field of README's table ("The command"), and
+# nothing else; help NAME is that one line; --version the source tree's.
+t_help() {
+    new_store
+    local readme=$repo/README.md actions fields listed name
+    # shellcheck disable=SC2016 # markdown's backquotes, not the shell's
+    actions=$(grep -m1 '^| `action` | yes |' "$readme" | grep -o '`"[a-z-]*"`' | tr -d '`"' | sort -u)
+    # shellcheck disable=SC2016 # the same
+    fields=$(sed -n '/^| field | required | values |$/,/^$/p' "$readme" | sed -n 's/^| `\([a-z_]*\)` |.*/\1/p' | sort -u)
+    if [ "$(wc -l <<<"$actions")" -lt 15 ] || [ "$(wc -l <<<"$fields")" -lt 12 ]; then
+        bad "expected README's tables to name 15 actions and 12 fields, saw: $actions / $fields"
+    fi
+    t_run ctl_in "$sh" help; expect_rc 0
+    listed=$(sed -n 's/^  \([a-z_-]*\) .*/\1/p' <<<"$out" | sort -u)
+    expect_eq "help's names" "$(sort -u <<<"$actions$nl$fields")" "$listed"
+    for name in $actions $fields; do
+        t_run ctl_in "$sh" help "$name"; expect_rc 0
+        [[ $out =~ ^(action|field)\ $name\  ]] || bad "expected help $name to be its line, saw: $out"
+    done
+    t_run ctl_in "$sh" help nosuch; expect_rc 2; expect_err_has 'no action or field "nosuch"'
+    t_run ctl_in "$sh" --version; expect_rc 0; expect_out "test-vm-ctl $(cat "$repo/VERSION") (source tree)"
+    t_run ctl_in "$sh" version; expect_rc 0; expect_out "test-vm-ctl $(cat "$repo/VERSION") (source tree)"
+}
+nl=$'\n'
+
 # The process budget (issue 18: every process start is slow in a loaded dom0
 # or under TCG): now, send and request start at most 8 processes, status
 # (--json too) at most 3, counted by strace (tests/tools/count-starts: the
@@ -340,7 +365,7 @@ command -v jq >/dev/null || { echo "FAIL ctl-setup: expected jq (tools/install-d
 for sh in "${shells[@]}"; do
     case $sh in busybox_sh) command -v busybox ;; *) command -v "$sh" ;; esac >/dev/null ||
         { check "ctl-$sh" bad "expected the shell $sh to be installed (tools/install-deps)"; continue; }
-    for t in usage no_domain find_vm now_accepted onshutdown fields send permissions stuck wait_ready request status no_watch process_budget; do
+    for t in usage no_domain find_vm now_accepted onshutdown fields send permissions stuck wait_ready request status no_watch process_budget help; do
         check "ctl-$sh-$t" "t_$t"
         stop_vm
     done
