@@ -121,7 +121,6 @@ else
 fi
 [ -n "$version" ] || die "$kernel does not look like xen-test-vm (no version string in it)"
 name=${name:-xen-test-vm $version}
-remote_kernel=$guest_dir/xen-test-vm-$version$ext
 bytes=$((memory * 1024 * 1024))
 
 case $host in *@*) user=${host%%@*}; host=${host#*@} ;; *) user=root ;; esac
@@ -200,6 +199,29 @@ if [ "$dry_run" = 0 ]; then
     esac
 fi
 
+# ---- 1b. Where this xapi reads guest kernels from.  /var/lib/xcp/guest/
+# from xapi v23.9.0 (ocaml/xapi/xapi_xenops.ml, CP-30367 d582ce3df7: beside
+# /boot/guest/; only there from v24.20.0, IH-507 5dc2900f1f, and by realpath);
+# /boot/guest/ only before, e.g. Citrix Hypervisor 8.2 and XCP-ng 8.2 (xapi
+# 1.249), which boot a kernel found elsewhere as "" without a word
+# (is_boot_file_whitelisted: "not in the whitelist: ignoring").  The
+# master's host.software_version has "xapi" = MAJOR.MINOR (xapi_globs.ml,
+# software_version).
+kernel_dir=$guest_dir
+xe_on "$host" pool-list params=master --minimal
+if [ "$dry_run" = 1 ]; then
+    say "dry run: xapi's version is not asked for; showing $kernel_dir, as xapi 23.9 or later reads it (/boot/guest before)"
+else
+    xe_on "$host" host-param-get "uuid=$xe_out" param-name=software-version param-key=xapi
+    [[ $xe_out =~ ^([0-9]+)\.([0-9]+)$ ]] ||
+        die "$host's xapi version (software-version:xapi) is \"$xe_out\", not MAJOR.MINOR: cannot tell where it reads guest kernels from"
+    if ((BASH_REMATCH[1] < 23 || (BASH_REMATCH[1] == 23 && BASH_REMATCH[2] < 9))); then
+        kernel_dir=/boot/guest
+        say "xapi $xe_out reads guest kernels from /boot/guest only (before 23.9): the kernel goes there"
+    fi
+fi
+remote_kernel=$kernel_dir/xen-test-vm-$version$ext
+
 # ---- 2. Every host of the pool: a PVH kernel is read from the dom0 of the
 # host that starts the VM.
 if [ -n "$hosts" ]; then
@@ -216,7 +238,9 @@ else
 fi
 for h in "${pool[@]}"; do
     [ -n "$h" ] || continue
-    on "$h" mkdir -p "$guest_dir" || die "cannot reach $user@$h over ssh to copy the kernel there"
+    dirs=("$guest_dir")
+    [ "$kernel_dir" = "$guest_dir" ] || dirs+=("$kernel_dir")
+    on "$h" mkdir -p "${dirs[@]}" || die "cannot reach $user@$h over ssh to copy the kernel there"
     copy "$h" "$kernel" "$remote_kernel"
     copy "$h" "$ctl" "$guest_dir/test-vm-ctl"
     # From a source tree, test-vm-ctl --version says the kernel's version there.

@@ -103,7 +103,7 @@ t_dry_run() {
     # Order: copies, then the name check, then create, set, memory, start.
     local order
     order=$(awk -F': ' '{ split($2, w, " "); print w[1] "-" w[2] }' <<<"$out" | grep -E '^(xe|scp)' | uniq | paste -sd' ' -)
-    expect_eq "order" "scp-$kernel scp-$repo/tools/test-vm-ctl scp-$kernel scp-$repo/tools/test-vm-ctl xe-vm-list xe-template-list xe-vm-create xe-vm-param-set xe-vm-memory-limits-set xe-vm-start xe-vm-param-get xe-host-param-get" "$order"
+    expect_eq "order" "xe-pool-list scp-$kernel scp-$repo/tools/test-vm-ctl scp-$kernel scp-$repo/tools/test-vm-ctl xe-vm-list xe-template-list xe-vm-create xe-vm-param-set xe-vm-memory-limits-set xe-vm-start xe-vm-param-get xe-host-param-get" "$order"
 }
 
 t_dry_run_defaults() {
@@ -166,6 +166,39 @@ t_install_pool() {
     expect_eq "power-state" running "$(param "$u" power-state)"
     grep -qF "ssh root@xs1.test $guest/test-vm-ctl --timeout 60 wait-ready 7" "$FAKE_XE/calls" ||
         bad "expected test-vm-ctl wait-ready on the resident host, saw: $(cat "$FAKE_XE/calls")"
+}
+
+# Where the kernel goes follows the master's xapi (software-version:xapi):
+# /boot/guest before 23.9 (Citrix Hypervisor and XCP-ng 8.2: 1.249), where a
+# kernel elsewhere is ignored and the start fails (the fake xe models it,
+# as xapi_xenops.ml has it at each version); /var/lib/xcp/guest from 23.9.
+t_xapi_versions() {
+    local v dir u
+    for v in 1.249:/boot/guest 23.8:/boot/guest 23.9:$guest 24.19:$guest 24.20:$guest 25.6:$guest; do
+        new_pool xs2.test
+        echo "${v%%:*}" >"$FAKE_XE/xapi-version"
+        dir=${v#*:}
+        t_run "$install" --start xs1.test "$kernel"
+        expect_rc 0 || { bad "xapi ${v%%:*}: expected the install to work"; return; }
+        u=$(vms)
+        expect_eq "xapi ${v%%:*}: PV-kernel" "$dir/xen-test-vm-$version.xen.gz" "$(param "$u" PV-kernel)"
+        cmp -s "$kernel" "$FAKE_XE/files/xs2.test$dir/xen-test-vm-$version.xen.gz" || bad "xapi ${v%%:*}: expected the kernel in $dir on xs2.test"
+        expect_eq "xapi ${v%%:*}: power-state" running "$(param "$u" power-state)"
+        if [ "$dir" = /boot/guest ]; then expect_err_has "reads guest kernels from /boot/guest only"; fi
+    done
+    # What install.sh did before it asked: the kernel in /var/lib/xcp/guest on
+    # an 8.2 host, ignored there, and the start fails.
+    new_pool
+    echo 1.249 >"$FAKE_XE/xapi-version"
+    mkdir -p "$FAKE_XE/files/xs1.test$guest" && cp "$kernel" "$FAKE_XE/files/xs1.test$guest/k.xen.gz"
+    u=$(ssh xs1.test xe vm-create name-label=old)
+    ssh xs1.test xe vm-param-set "uuid=$u" PV-kernel="$guest/k.xen.gz" domain-type=pvh >/dev/null
+    t_run ssh xs1.test xe vm-start "uuid=$u"; expect_rc 1; expect_err_has "was ignored"
+    # A version it cannot read: refused before anything is copied.
+    new_pool
+    echo "(unknown)" >"$FAKE_XE/xapi-version"
+    t_run "$install" xs1.test "$kernel"; expect_rc 1; expect_err_has "is \"(unknown)\", not MAJOR.MINOR"
+    [ ! -d "$FAKE_XE/files" ] || bad "expected nothing copied, saw: $(find "$FAKE_XE/files" -type f)"
 }
 
 t_ssh_refused() {
@@ -243,7 +276,7 @@ t_xe_error() {
 }
 
 command -v gzip >/dev/null || { echo "install: 0 passed, 1 failed"; exit 1; }
-for t in dry_run dry_run_defaults usage install_pool ssh_refused no_xe name_in_use xe_error; do
+for t in dry_run dry_run_defaults usage install_pool xapi_versions ssh_refused no_xe name_in_use xe_error; do
     check "install-$t" "t_$t"
 done
 finish install
