@@ -240,7 +240,13 @@ for h in "${pool[@]}"; do
     [ -n "$h" ] || continue
     dirs=("$guest_dir")
     [ "$kernel_dir" = "$guest_dir" ] || dirs+=("$kernel_dir")
-    on "$h" mkdir -p "${dirs[@]}" || die "cannot reach $user@$h over ssh to copy the kernel there"
+    if ! on "$h" mkdir -p "${dirs[@]}"; then
+        # A member is reached by the address xe host-list gives, whose host key
+        # ssh may never have accepted (BatchMode does not ask).
+        [ "$h" = "$host" ] || [ -n "$hosts" ] ||
+            say "pool members are reached by the address xe host-list gives ($h): accept its host key once (ssh $user@$h true), or name the hosts as ssh knows them with --hosts"
+        die "cannot reach $user@$h over ssh to copy the kernel there"
+    fi
     copy "$h" "$kernel" "$remote_kernel"
     copy "$h" "$ctl" "$guest_dir/test-vm-ctl"
     # From a source tree, test-vm-ctl --version says the kernel's version there.

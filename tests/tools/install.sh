@@ -213,6 +213,7 @@ t_ssh_refused() {
     echo xs2.test >"$FAKE_XE/refuse"
     t_run "$install" xs1.test "$kernel"; expect_rc 1
     expect_err_has "xs2.test"
+    expect_err_has "accept its host key once (ssh root@xs2.test true), or name the hosts as ssh knows them with --hosts"
     expect_eq "VMs" "" "$(vms)"
 }
 
