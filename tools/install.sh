@@ -15,6 +15,9 @@
 #   --template       make a template instead of a VM
 #   --replace        remove any VM or template of that name first
 #   --hosts A,B,...  copy the kernel to these hosts, not those xe host-list gives
+#   --uninstall      remove what install.sh made instead: every VM and template
+#                    marked other-config:xen-test-vm (shut down first), and on
+#                    every host its kernels and test-vm-ctl (no KERNEL then)
 #   --dry-run        print every command, one per line as "HOST: command",
 #                    and run nothing (no ssh at all)
 #   --version        print install.sh's version
@@ -55,7 +58,7 @@ print_version() {
 }
 usage_error() { printf '%s: %s\nTry %s --help.\n' "$prog" "$*" "$prog" >&2; exit 2; }
 
-name='' memory=16 cmdline='' start=0 template=0 replace=0 dry_run=0 hosts=''
+name='' memory=16 cmdline='' start=0 template=0 replace=0 dry_run=0 hosts='' uninstall=0
 args=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -72,6 +75,7 @@ while [ $# -gt 0 ]; do
     --start) start=1 ;;
     --template) template=1 ;;
     --replace) replace=1 ;;
+    --uninstall) uninstall=1 ;;
     --dry-run) dry_run=1 ;;
     -h | --help) usage ;;
     --version) print_version ;;
@@ -98,8 +102,16 @@ for _v in "$name" "$cmdline"; do
     case $_v in *[[:cntrl:]]*) usage_error "--name and --cmdline must not hold control characters (a newline would be another xe parameter)" ;; esac
 done
 [ "$start" = 0 ] || [ "$template" = 0 ] || usage_error "--start and --template exclude each other"
+if [ "$uninstall" = 1 ]; then
+    [ ${#args[@]} = 1 ] || usage_error "--uninstall takes HOST only"
+    if [ "$start$template$replace" != 000 ] || [ -n "$name$cmdline" ]; then
+        usage_error "--uninstall takes no --name, --cmdline, --start, --template or --replace"
+    fi
+fi
 
-if [ ${#args[@]} -ge 2 ]; then
+if [ "$uninstall" = 1 ]; then
+    kernel=
+elif [ ${#args[@]} -ge 2 ]; then
     kernel=${args[1]}
 elif [ -f "$here/../build/test-vm.xen.gz" ]; then
     kernel=$here/../build/test-vm.xen.gz
@@ -107,12 +119,14 @@ else
     kernel=$(find "$here" -maxdepth 1 -name 'xen-test-vm-*.xen.gz' | sort | tail -n 1)
     kernel=${kernel:-build/test-vm.xen.gz}
 fi
-[ -f "$kernel" ] || die "no kernel at $kernel (build it with make, or give KERNEL)"
+[ "$uninstall" = 1 ] || [ -f "$kernel" ] || die "no kernel at $kernel (build it with make, or give KERNEL)"
 ctl=$here/test-vm-ctl
 [ -f "$ctl" ] || die "no test-vm-ctl beside $0"
 
 # The version the kernel carries ("0.1.0-abc1234"): its file name on the host.
-if [ "$(head -c 2 "$kernel" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+if [ "$uninstall" = 1 ]; then
+    version=uninstall ext=
+elif [ "$(head -c 2 "$kernel" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
     version=$(gzip -dc "$kernel" | LC_ALL=C grep -aoE '[0-9]+\.[0-9]+\.[0-9]+-[0-9a-z]+(-dirty)?' | head -n 1) || true
     ext=.xen.gz
 else
@@ -184,6 +198,23 @@ undo() {
     made=
 }
 
+# remove_ours KIND UUID: remove a VM or template install.sh made (marked
+# other-config:xen-test-vm; the caller checked): shut down, uninstalled with
+# its disks (it has none of its own).
+remove_ours() {
+    if [ "$1" = vm ]; then
+        xe_on "$host" vm-param-get "uuid=$2" param-name=power-state
+        [ "$xe_out" = halted ] || xe_on "$host" vm-shutdown "uuid=$2" force=true
+    else
+        xe_on "$host" template-param-set "uuid=$2" is-a-template=false
+    fi
+    xe_on "$host" vm-uninstall "uuid=$2" force=true
+}
+# ours UUID: true if install.sh made it (other-config:xen-test-vm is set).
+ours() {
+    xe_out=$(on "$host" xe vm-param-get "uuid=$1" param-name=other-config param-key=xen-test-vm 2>/dev/null)
+}
+
 # ---- 1. HOST answers and is a XenServer host.
 if [ "$dry_run" = 0 ]; then
     err=$(mktemp)
@@ -197,6 +228,55 @@ if [ "$dry_run" = 0 ]; then
     255) die "cannot reach $user@$host over ssh (root access with a key is needed): $(tail -n 1 "$err")" ;;
     *) die "$host has no xe: it is not a XenServer or XCP-ng host (or xe is not on root's PATH)" ;;
     esac
+fi
+
+# pool_hosts: the hosts to copy to or clean (--hosts, else xe host-list).
+pool_hosts() {
+    if [ -n "$hosts" ]; then
+        IFS=, read -r -a pool <<<"$hosts"
+        return
+    fi
+    xe_on "$host" host-list params=address --minimal
+    if [ "$dry_run" = 1 ]; then
+        pool=("$host")
+        say "dry run: the pool's hosts are not asked for; showing $host only (--hosts names them)"
+    else
+        IFS=, read -r -a pool <<<"$xe_out"
+        [ ${#pool[@]} -gt 0 ] || die "xe host-list on $host listed no host"
+    fi
+}
+
+# ---- --uninstall: every VM and template install.sh made, then its files on
+# every host (the kernels in both directories xapi has read them from).
+if [ "$uninstall" = 1 ]; then
+    removed=0
+    for kind in vm template; do
+        xe_on "$host" "$kind-list" params=uuid --minimal
+        [ "$dry_run" = 1 ] && continue
+        IFS=, read -r -a found <<<"$xe_out"
+        for u in "${found[@]}"; do
+            if [ -z "$u" ] || ! ours "$u"; then continue; fi
+            say "removing the $kind $u (made by install.sh $xe_out)"
+            remove_ours "$kind" "$u"
+            removed=$((removed + 1))
+        done
+    done
+    pool_hosts
+    for h in "${pool[@]}"; do
+        [ -n "$h" ] || continue
+        files=()
+        if [ "$dry_run" = 1 ]; then
+            on "$h" find "$guest_dir" /boot/guest -maxdepth 1 -name 'xen-test-vm-*.xen*'
+        else
+            xe_out=$(on "$h" find "$guest_dir" /boot/guest -maxdepth 1 -name 'xen-test-vm-*.xen*' 2>/dev/null) || true
+            while IFS= read -r f; do [ -z "$f" ] || files+=("$f"); done <<<"$xe_out"
+        fi
+        on "$h" rm -f "${files[@]}" "$guest_dir/test-vm-ctl" /usr/local/bin/test-vm-ctl ||
+            die "removing the files on $h failed"
+        say "removed on $h: $(printf '%s ' "${files[@]}")$guest_dir/test-vm-ctl and its link"
+    done
+    say "uninstalled: $removed VMs and templates made by install.sh on $host"
+    exit 0
 fi
 
 # ---- 1b. Where this xapi reads guest kernels from.  /var/lib/xcp/guest/
@@ -224,18 +304,7 @@ remote_kernel=$kernel_dir/xen-test-vm-$version$ext
 
 # ---- 2. Every host of the pool: a PVH kernel is read from the dom0 of the
 # host that starts the VM.
-if [ -n "$hosts" ]; then
-    IFS=, read -r -a pool <<<"$hosts"
-else
-    xe_on "$host" host-list params=address --minimal
-    if [ "$dry_run" = 1 ]; then
-        pool=("$host")
-        say "dry run: the pool's hosts are not asked for; showing the copy to $host only (--hosts names them)"
-    else
-        IFS=, read -r -a pool <<<"$xe_out"
-        [ ${#pool[@]} -gt 0 ] || die "xe host-list on $host listed no host"
-    fi
-fi
+pool_hosts
 for h in "${pool[@]}"; do
     [ -n "$h" ] || continue
     dirs=("$guest_dir")
@@ -269,17 +338,10 @@ for k in "${in_use[@]}"; do
     [ "$replace" = 1 ] || die "a ${k%%:*} named \"$name\" already exists on $host (uuid $u): pass --replace to remove it, or choose --name"
     # Only what install.sh made (other-config:xen-test-vm, below): --replace must
     # never uninstall someone's VM or template, disks and snapshots included.
-    if ! xe_out=$(on "$host" xe vm-param-get "uuid=$u" param-name=other-config param-key=xen-test-vm 2>/dev/null); then
+    ours "$u" ||
         die "the ${k%%:*} named \"$name\" on $host (uuid $u) was not made by install.sh (no other-config:xen-test-vm): --replace removes only those; choose another --name"
-    fi
     say "removing the ${k%%:*} $u named \"$name\" (--replace)"
-    if [ "${k%%:*}" = vm ]; then
-        xe_on "$host" vm-param-get "uuid=$u" param-name=power-state
-        [ "$xe_out" = halted ] || xe_on "$host" vm-shutdown "uuid=$u" force=true
-    else
-        xe_on "$host" template-param-set "uuid=$u" is-a-template=false
-    fi
-    xe_on "$host" vm-uninstall "uuid=$u" force=true
+    remove_ours "${k%%:*}" "$u"
 done
 
 # ---- 4. The VM.  Memory: the same figure for all four limits, in bytes, in

@@ -201,6 +201,35 @@ t_xapi_versions() {
     [ ! -d "$FAKE_XE/files" ] || bad "expected nothing copied, saw: $(find "$FAKE_XE/files" -type f)"
 }
 
+# --uninstall removes what install.sh made, and nothing else: its VMs (a
+# running one shut down first) and templates, its kernels (in both kernel
+# directories) and test-vm-ctl on every host.
+t_uninstall() {
+    new_pool xs2.test
+    "$install" --start xs1.test "$kernel" >/dev/null 2>&1 || bad "expected the first install to work"
+    "$install" --name two xs1.test "$kernel" >/dev/null 2>&1 || bad "expected the second install to work"
+    "$install" --template --name tpl xs1.test "$kernel" >/dev/null 2>&1 || bad "expected the template install to work"
+    local theirs
+    theirs=$(ssh xs1.test xe vm-create name-label=theirs)
+    mkdir -p "$FAKE_XE/files/xs2.test/boot/guest" && echo old >"$FAKE_XE/files/xs2.test/boot/guest/xen-test-vm-0.0.9-old.xen.gz"
+    echo mine >"$FAKE_XE/files/xs2.test$guest/other-file"
+    t_run "$install" --uninstall xs1.test; expect_rc 0
+    expect_err_has "uninstalled: 3 VMs and templates made by install.sh on xs1.test"
+    expect_eq "VMs left" "$theirs" "$(vms)"
+    expect_eq "files left" "$FAKE_XE/files/xs2.test$guest/other-file" "$(find "$FAKE_XE/files" -type f | sort)"
+    # Nothing of ours left: a second run removes nothing and still works.
+    t_run "$install" --uninstall xs1.test; expect_rc 0
+    expect_err_has "uninstalled: 0 VMs"
+    t_run "$install" --uninstall xs1.test "$kernel"; expect_rc 2; expect_err_has "--uninstall takes HOST only"
+    t_run "$install" --uninstall --start xs1.test; expect_rc 2
+    # Its dry run: the commands, nothing run.
+    : >"$FAKE_XE/calls"
+    t_run "$install" --dry-run --uninstall --hosts xs1.test,xs2.test xs1.test; expect_rc 0
+    expect_out_has "xs2.test: find $guest /boot/guest -maxdepth 1 -name 'xen-test-vm-*.xen*'"
+    expect_out_has "xs2.test: rm -f $guest/test-vm-ctl /usr/local/bin/test-vm-ctl"
+    expect_eq "calls" "" "$(cat "$FAKE_XE/calls")"
+}
+
 t_ssh_refused() {
     new_pool
     echo xs1.test >"$FAKE_XE/refuse"
@@ -277,7 +306,7 @@ t_xe_error() {
 }
 
 command -v gzip >/dev/null || { echo "install: 0 passed, 1 failed"; exit 1; }
-for t in dry_run dry_run_defaults usage install_pool xapi_versions ssh_refused no_xe name_in_use xe_error; do
+for t in dry_run dry_run_defaults usage install_pool xapi_versions uninstall ssh_refused no_xe name_in_use xe_error; do
     check "install-$t" "t_$t"
 done
 finish install
