@@ -45,6 +45,7 @@ t_reproducible() {
     tar -tzvf "$tgz" --full-time | awk '{ print $4 " " $5 }' | sort -u | while read -r d; do
         [ "$(date -u -d "$d" +%s 2>/dev/null || date -d "$d" +%s)" = "$when" ] || { echo "mtime $d"; }
     done | grep -q mtime && bad "expected every file's time to be the commit's ($when)"
+    t_packages "$a" "$b"
     # The release install.sh finds the kernel beside it.
     t_run "$t_dir/x/$n/install.sh" --dry-run xs1.test
     expect_rc 0
@@ -52,6 +53,38 @@ t_reproducible() {
     # Both tools say the release's version, stamped by tools/dist.
     t_run "$t_dir/x/$n/install.sh" --version; expect_rc 0; expect_out "install.sh $fileversion-$rev"
     t_run sh "$t_dir/x/$n/test-vm-ctl" --version; expect_rc 0; expect_out "test-vm-ctl $fileversion-$rev"
+}
+
+# The packages (tools/dist-packages), built in both clones: identical, and
+# what a dom0 expects of them.
+t_packages() { # BUILD-A BUILD-B
+    local v=$fileversion-$rev rpm deb
+    rpm=xen-test-vm-$fileversion.$rev-1.noarch.rpm
+    deb=xen-test-vm_$fileversion+${rev}_all.deb
+    for f in "$rpm" "$deb"; do
+        cmp -s "$1/build/dist/$f" "$2/build/dist/$f" || bad "expected build/dist/$f identical in both builds"
+        grep -q " $f\$" "$1/build/dist/SHA256SUMS" || bad "expected $f in build/dist/SHA256SUMS"
+    done
+    rpm="$1/build/dist/$rpm"
+    deb="$1/build/dist/$deb"
+    # rpm: the kernel a real file where xapi reads it, test-vm-ctl, the licence; nothing run at install.
+    expect_eq "rpm files" "-rwxr-xr-x root root /usr/bin/test-vm-ctl -rw-r--r-- root root /usr/share/licenses/xen-test-vm/LICENSE -rw-r--r-- root root /var/lib/xcp/guest/xen-test-vm-$v.xen.gz" \
+        "$(rpm -qlvp "$rpm" 2>/dev/null | awk '{ print $1, $3, $4, $9 }' | sort -k4 | paste -sd' ' -)"
+    expect_eq "rpm requires" "/bin/sh rpmlib(CompressedFileNames) <= 3.0.4-1 rpmlib(FileDigests) <= 4.6.0-1 rpmlib(PayloadFilesHavePrefix) <= 4.0-1" \
+        "$(rpm -qp --requires "$rpm" 2>/dev/null | paste -sd' ' -)"
+    expect_eq "rpm payload, licence, scriptlets" "gzip MIT" "$(rpm -qp --qf '%{PAYLOADCOMPRESSOR} %{LICENSE}' "$rpm" 2>/dev/null)$(rpm -qp --scripts "$rpm" 2>/dev/null)"
+    cmp -s <(rpm2cpio "$rpm" | (cd "$t_dir" && cpio -i --quiet --to-stdout ./var/lib/xcp/guest/xen-test-vm-"$v".xen.gz)) "$1/build/test-vm.xen.gz" ||
+        bad "expected the rpm's kernel to be build/test-vm.xen.gz"
+    # deb: the files, lintian clean of errors, and the example config's kernel in the package.
+    expect_eq "deb files" "./usr/bin/test-vm-ctl ./usr/lib/xen-test-vm/xen-test-vm.xen.gz ./usr/share/doc/xen-test-vm/changelog.gz ./usr/share/doc/xen-test-vm/copyright ./usr/share/doc/xen-test-vm/examples/xen-test-vm.cfg" \
+        "$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sort | paste -sd' ' -)"
+    lintian --fail-on error "$deb" >"$t_dir/lintian.log" 2>&1 || bad "expected lintian to find no error in the .deb, saw: $(cat "$t_dir/lintian.log")"
+    local root=$t_dir/debroot
+    dpkg-deb -x "$deb" "$root"
+    local k
+    k=$(sed -n 's/^kernel *= *"\(.*\)"/\1/p' "$root/usr/share/doc/xen-test-vm/examples/xen-test-vm.cfg")
+    cmp -s "$root$k" "$1/build/test-vm.xen.gz" || bad "expected the example config's kernel ($k) in the .deb, as build/test-vm.xen.gz"
+    t_run sh "$root/usr/bin/test-vm-ctl" --version; expect_out "test-vm-ctl $v"
 }
 
 t_tag_version() {
