@@ -194,6 +194,10 @@ t_xapi_versions() {
     u=$(ssh xs1.test xe vm-create name-label=old)
     ssh xs1.test xe vm-param-set "uuid=$u" PV-kernel="$guest/k.xen.gz" domain-type=pvh >/dev/null
     t_run ssh xs1.test xe vm-start "uuid=$u"; expect_rc 1; expect_err_has "was ignored"
+    # xe's framing, one parameter a line: why install.sh refuses a newline in
+    # --cmdline (tested in usage): it would make this VM a template.
+    ssh xs1.test "xe vm-param-set uuid=$u 'PV-args=x"$'\n'"is-a-template=true'" >/dev/null
+    expect_eq "a newline in a value, through xe" true "$(param "$u" is-a-template)"
     # A version it cannot read: refused before anything is copied.
     new_pool
     echo "(unknown)" >"$FAKE_XE/xapi-version"
