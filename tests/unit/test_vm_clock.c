@@ -13,7 +13,7 @@
 
 #include "drivers/vm_clock.h"
 
-#define MS 1000000ull
+#define MS   1000000ull
 #define HOUR (3600ull * 1000 * MS)
 
 static void test_reads_system_time_until_a_rebase(void **state)
