@@ -29,6 +29,14 @@ new_pool() {
         i=$((i + 1))
     done
     for t in ssh scp xe; do ln -s "$here/fake-xe" "$t_dir/bin/$t"; done
+    # The master's xenstore, where a started VM boots (fake-xe, boot_domain).
+    export FAKE_XS=$t_dir/store
+    rm -rf "$FAKE_XS"
+    mkdir -p "$FAKE_XS/n/local/domain/0" "$FAKE_XS/writes"
+    echo n0 >"$FAKE_XS/n/.p"
+    : >"$FAKE_XS/n/.v"
+    : >"$FAKE_XS/events"
+    for t in read write exists list ls rm chmod watch; do ln -s "$here/fake-xenstore" "$t_dir/bin/xenstore-$t"; done
     PATH=$t_dir/bin:$base_path
 }
 xe_calls() { grep -c '^ssh [^ ]* xe ' "$FAKE_XE/calls"; }
@@ -166,6 +174,11 @@ t_install_pool() {
     expect_eq "power-state" running "$(param "$u" power-state)"
     grep -qF "ssh root@xs1.test $guest/test-vm-ctl --timeout 60 wait-ready 7" "$FAKE_XE/calls" ||
         bad "expected test-vm-ctl wait-ready on the resident host, saw: $(cat "$FAKE_XE/calls")"
+    # That was the test-vm-ctl copied there, waiting on the domain's state
+    # until the booted VM wrote ready.
+    grep -qx /local/domain/7/data/test-vm "$FAKE_XS/watch.log" ||
+        bad "expected the copied test-vm-ctl to watch domain 7's data/test-vm, saw: $(cat "$FAKE_XS/watch.log" 2>/dev/null)"
+    expect_eq "state" ready "$(xenstore-read /local/domain/7/data/test-vm/state)"
 }
 
 # Where the kernel goes follows the master's xapi (software-version:xapi):
