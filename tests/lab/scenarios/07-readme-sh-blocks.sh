@@ -5,7 +5,9 @@
 # "test-vm" booted from README's xl config (only the kernel path replaced) and
 # $DOMID its domid, as the blocks assume.  A block that shut the VM down gets
 # a fresh one for the next.  Each must exit 0 with no "not found", syntax or
-# usage error on its output.
+# usage error on its output.  Two blocks wait out xl's ack time-out (a
+# command told not to ack): about 200 s on a loaded machine, hence:
+# lab-timeout: 600
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 
