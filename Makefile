@@ -13,7 +13,7 @@
 #                     boot): build/bench/results.json and plots; make bench-readme
 #                     puts them into README.md
 #   make format       clang-format every source file (make format-check: only check)
-#   make dist         build/dist/xen-test-vm-VERSION.tar.gz (tools/dist)
+#   make dist         build/dist/xen-test-vm-VERSION.tar.gz, .rpm and .deb (tools/dist)
 
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # The short commit, "-dirty" if tracked files differ from it, or "nogit"
