@@ -247,6 +247,28 @@ t_uninstall() {
     expect_eq "calls" "" "$(cat "$FAKE_XE/calls")"
 }
 
+# Every xe command of README's recipes ("then" column), U a started VM's
+# UUID, is one the fake xe (modelled on xapi's CLI) takes as written.
+t_readme_xe() {
+    new_pool
+    "$install" --start xs1.test "$kernel" >/dev/null 2>&1 || { bad "expected the install to work"; return; }
+    local u cmd n=0
+    u=$(vms)
+    # shellcheck disable=SC2016 # markdown's backquotes
+    while IFS= read -r cmd; do
+        n=$((n + 1))
+        echo running >"$FAKE_XE/vms/$u/power-state" # each on a running VM
+        t_run ssh xs1.test "${cmd//uuid=U/uuid=$u}"
+        expect_rc 0 || bad "README's \"$cmd\" was refused: $err"
+        case $cmd in
+        *params=power-state,dom-id) expect_out $'power-state ( RO)    : running\n         dom-id ( RO): 7' ;;
+        *params=power-state) expect_out "power-state ( RO)    : running" ;;
+        esac
+    done < <(awk '/^#### Recipes: failures of xenopsd/ { f = 1 } /^What was checked where/ { f = 0 } f && /^\| / { print }' "$repo/README.md" |
+        awk -F' [|] ' '{ print $3 }' | grep -o '`xe [^`]*`' | tr -d '`' | sort -u)
+    [ "$n" -ge 5 ] || bad "expected README's recipes to hold 5 xe commands, saw $n"
+}
+
 t_ssh_refused() {
     new_pool
     echo xs1.test >"$FAKE_XE/refuse"
@@ -323,7 +345,7 @@ t_xe_error() {
 }
 
 command -v gzip >/dev/null || { echo "install: 0 passed, 1 failed"; exit 1; }
-for t in dry_run dry_run_defaults usage install_pool xapi_versions uninstall ssh_refused no_xe name_in_use xe_error; do
+for t in dry_run dry_run_defaults usage install_pool xapi_versions uninstall readme_xe ssh_refused no_xe name_in_use xe_error; do
     check "install-$t" "t_$t"
 done
 finish install
