@@ -4,7 +4,8 @@
 #   make floor        build/floor.xen, the floor guest (README.md, "The floor guest")
 #   make unit         host unit tests (cmocka, ASan+UBSan) against a simulated Xen
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (default 60) each
-#                     (FUZZ_TARGETS="fuzz_control ...": only those)
+#                     (FUZZ_TARGETS="fuzz_control ...": only those; FUZZ_JOBS=N:
+#                     N processes each; FUZZ_SANITIZERS=undefined: UBSan only)
 #   make test         unit tests, a short fuzz run, host tests of the tools and the
 #                     lab scenarios on real Xen 4.17 and 4.20 (LAB_XEN=4.17|4.20|all)
 #   make lab          the lab (Xen + dom0 under QEMU) with the VM booted in it
@@ -156,23 +157,31 @@ unit: $(UNIT_BINS) $(B)/host/xsbench
 # ---- fuzzing (libFuzzer, clang), same sources again
 FUZZ_SECONDS ?= 60
 FUZZ_IGNORE := tests/fuzz/coverage-ignore.txt
+# FUZZ_SANITIZERS: ASan and UBSan unless told otherwise.  A build with other
+# sanitizers goes to its own folder (build/fuzz-undefined/ for
+# FUZZ_SANITIZERS=undefined), as OSS-Fuzz keeps a build per sanitizer: UBSan
+# alone runs about twice as many inputs a second, for a long run of the
+# oracles (README, "Soak and long fuzzing").
+FUZZ_SANITIZERS ?= address,undefined
+comma      := ,
+FUZZ_DIR   := $(B)/fuzz$(if $(filter address$(comma)undefined,$(FUZZ_SANITIZERS)),,-$(subst $(comma),-,$(FUZZ_SANITIZERS)))
 FZCFLAGS   := $(COMMON) -g -O1 -DHOST_BUILD -D_DEFAULT_SOURCE -DFUZZ_BUILD -Itests \
-              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -fsanitize=fuzzer,$(FUZZ_SANITIZERS) -fno-sanitize-recover=all \
               -fsanitize-coverage-ignorelist=$(FUZZ_IGNORE)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
 
 # Each fuzzer is one clang run over all its sources.  Its headers go into
 # $@.d with -MM (clang's -MMD, given several sources, keeps only the last
 # one's), so that a header change rebuilds it.
-$(B)/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(SIM_SRCS) $(VERSION_H) $(FUZZ_IGNORE)
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(SIM_SRCS) $(VERSION_H) $(FUZZ_IGNORE)
 	@mkdir -p $(dir $@)
 	@$(CLANG) $(FZCFLAGS) -MM -MP -MT $@ $< $(PORTABLE_SRCS) $(SIM_SRCS) >$@.d.tmp && mv -f $@.d.tmp $@.d
 	$(CLANG) $(FZCFLAGS) $< $(PORTABLE_SRCS) $(SIM_SRCS) -o $@
 
 # FUZZ_TARGETS: the targets `make fuzz` runs, by name (default: every one).
 FUZZ_TARGETS ?= $(notdir $(FUZZ_BINS))
-FUZZ_RUN     := $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
+FUZZ_RUN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 FUZZ_UNKNOWN := $(filter-out $(FUZZ_BINS),$(FUZZ_RUN))
 ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
 ifneq ($(FUZZ_UNKNOWN),)
