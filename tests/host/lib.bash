@@ -41,6 +41,13 @@ lab_run() {
     run_status=$?
 }
 
+# has_line FILE LINE: FILE holds LINE, once each scenario's time is taken out
+# of tools/lab/run's verdict lines ("PASS [4.17] a (1.234 s)" reads
+# "PASS [4.17] a"; "FAIL [4.17] a (1.2 s): why", "FAIL [4.17] a: why").
+has_line() {
+    sed -E 's/^((PASS|FAIL) \[[0-9.]+\] .*) \([0-9]+\.[0-9]{3} s\)(: |$)/\1\3/' "$1" | grep -qxF -- "$2"
+}
+
 # scenario FILE STATUS [LINE]: a lab scenario that prints LINE and exits STATUS.
 scenario() {
     mkdir -p "$(dirname -- "$1")"

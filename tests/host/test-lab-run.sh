@@ -38,11 +38,11 @@ check names-summary "expected \"lab: 4 passed, 1 failed\", saw $(grep '^lab: [0-
     grep -qx 'lab: 4 passed, 1 failed' "$work/run.log"
 for n in "a b" "x[1]*?" "q\"uo'te\`touch PWNED\`" z-last; do
     check "names-verdict-$n" "expected \"PASS [4.17] $n\" and $n/verdict PASS, saw $(grep -F "$n" "$work/run.log" | head -n 1), verdict $(cat "$out/$n/verdict" 2>/dev/null)" \
-        eval 'grep -qxF "PASS [4.17] $n" "$work/run.log" && [ "$(cat "$out/$n/verdict")" = PASS ]'
+        eval 'has_line "$work/run.log" "PASS [4.17] $n" && [ "$(cat "$out/$n/verdict")" = PASS ]'
 done
 n="\$(touch PWNED)"
 check names-verdict-fail "expected \"FAIL [4.17] $n: expected a failure, saw one\", saw $(grep -F "$n" "$work/run.log" | head -n 1)" \
-    grep -qxF "FAIL [4.17] $n: expected a failure, saw one" "$work/run.log"
+    has_line "$work/run.log" "FAIL [4.17] $n: expected a failure, saw one"
 check names-output "expected each scenario's output.log in its own folder, saw $(cd "$out" && ls)" \
     eval 'grep -qx ran "$out/a b/output.log" && grep -qx ran "$out/z-last/output.log"'
 check names-nothing-ran "expected no PWNED file, saw $(find "$work" "$repo" -name PWNED 2>/dev/null)" nothing_ran
@@ -98,7 +98,7 @@ pass
 SCENARIO
 lab_run --out "$work/libout" "$s/uses-lib.sh"
 check lib-shipped "expected PASS [4.17] uses-lib with lib.sh's parts from lab/lib, saw status $run_status: $(grep -E '^(PASS|FAIL)' "$work/run.log" | tr '\n' '|') $(tail -n 2 "$work/libout/uses-lib/output.log" 2>&1 | tr '\n' '|')" \
-    eval '[ "$run_status" = 0 ] && grep -qxF "PASS [4.17] uses-lib" "$work/run.log" && grep -q "lib.sh from .*/lab/lib$" "$work/libout/uses-lib/output.log"'
+    eval '[ "$run_status" = 0 ] && has_line "$work/run.log" "PASS [4.17] uses-lib" && grep -q "lib.sh from .*/lab/lib$" "$work/libout/uses-lib/output.log"'
 
 # make bench's BENCH_* settings reach the scenarios; a value dom0's shell
 # would read as code is refused before QEMU starts.
@@ -181,11 +181,11 @@ status=$?
 check run-lab-host-check-locked "expected PASS host-lockcheck and \"lab: 3 passed, 0 failed\", saw status $status: $(grep -E '^(PASS|FAIL|lab:)' "$work/run-lab.log" | tr '\n' '|')" \
     eval '[ "$status" = 0 ] && grep -qx "PASS host-lockcheck" "$work/run-lab.log" && grep -qx "lab: 3 passed, 0 failed" "$work/run-lab.log"'
 check run-lab-both-labs "expected \"PASS [4.17] a b\", \"PASS [4.20] a b\" and a wall time per lab, saw $(grep -E '^(PASS|lab: \[)' "$work/run-lab.log" | tr '\n' '|')" \
-    eval 'grep -qxF "PASS [4.17] a b" "$work/run-lab.log" && grep -qxF "PASS [4.20] a b" "$work/run-lab.log" &&
+    eval 'has_line "$work/run-lab.log" "PASS [4.17] a b" && has_line "$work/run-lab.log" "PASS [4.20] a b" &&
           [ "$(grep -c "^lab: \[4.[12][07]\] 1 passed, 0 failed; wall time [0-9.]* s" "$work/run-lab.log")" = 2 ] &&
           [ -f "$work/rl [*]/xen-4.20/a b/verdict" ]'
 PATH=$fakes:$PATH LAB_SKIP_SETUP=1 LAB_CACHE=$work/cache LAB_KERNEL=$work/kernel LAB_OUT="$work/rl [*]" LAB_XEN=4.20 \
     "$repo/tests/run-lab" "$s/a b.sh" >"$work/run-lab.log" 2>&1
 check run-lab-one-lab "expected LAB_XEN=4.20 to run on 4.20 alone, saw $(grep -E '^(PASS|FAIL)' "$work/run-lab.log" | tr '\n' '|')" \
-    eval 'grep -qxF "PASS [4.20] a b" "$work/run-lab.log" && ! grep -qF "[4.17]" "$work/run-lab.log"'
+    eval 'has_line "$work/run-lab.log" "PASS [4.20] a b" && ! grep -qF "[4.17]" "$work/run-lab.log"'
 exit 0

@@ -14,10 +14,15 @@
 #
 # Its verdict is its exit status: 0 passes, anything else fails.  fail prints
 # "FAIL: <reason>" and exits 1; the host shows that reason, so say what was
-# expected and what was seen.  The runner destroys every guest after each
-# scenario and collects their console logs, so a scenario need not clean up.
+# expected and what was seen.  The runner destroys the scenario's guests after
+# it and collects their console logs, so a scenario need not clean up.  It may
+# run beside other scenarios in the same dom0 (tools/lab/dom0-main): its
+# guests are its own (lib/names.sh), and its files go in its own folder (the
+# current one), never to a shared path such as /tmp/vm.save.
 #
 # The helpers, each part listing its own with their arguments at its top:
+#   lib/names.sh      each scenario's guests in their own namespace: lab_guest,
+#                     and xl, which maps a guest's NAME to its name in Xen
 #   lib/time-log.sh   fail, pass, log, lab_now_ms, lab_now_us (and deadlines)
 #   lib/create.sh     vm_create, vm_create_paused: a guest's xl config and xl create
 #   lib/kinds.sh      guest kinds ours, linux and floor: guest_create, guest_cfg,
@@ -63,6 +68,8 @@ if ! [ -d "$LAB_LIB_DIR" ]; then
     echo "FAIL: expected the lab helpers' parts in LAB_LIB_DIR=$LAB_LIB_DIR (tests/lab/lib/), saw no such folder"
     exit 1
 fi
+# shellcheck source=tests/lab/lib/names.sh
+. "$LAB_LIB_DIR/names.sh"
 # shellcheck source=tests/lab/lib/time-log.sh
 . "$LAB_LIB_DIR/time-log.sh"
 # shellcheck source=tests/lab/lib/create.sh

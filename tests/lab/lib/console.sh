@@ -8,7 +8,7 @@
 #   console_log NAME       print the log's path
 #   guest_diagnose NAME    print what to look at when it stopped answering (below)
 
-console_log() { echo "$LAB_CONSOLE_DIR/guest-$1.log"; }
+console_log() { echo "$LAB_CONSOLE_DIR/guest-$(lab_guest "$1").log"; }
 
 # Internal: expect_console and expect_console_re; $1 is the grep flag.
 lab_expect_console() {

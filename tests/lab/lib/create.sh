@@ -2,7 +2,8 @@
 # tests/lab/lib/create.sh: writing a guest's xl config and creating it
 # (sourced by lib.sh; the guest kinds' defaults are in kinds.sh).
 #
-# Guests (NAME is the xl domain name; configs and logs go to the current folder):
+# Guests (NAME is the xl domain name, in the scenario's namespace: names.sh;
+# configs and logs go to the current folder):
 #   vm_create NAME [key=value ...]   write NAME.cfg and `xl create` it.  Defaults:
 #                          type="pvh" kernel=$LAB_KERNEL memory=$LAB_MEMORY (2) vcpus=1 and
 #                          on_poweroff/on_reboot/on_crash="preserve" (a domain that
@@ -81,7 +82,9 @@ lab_xl_cfg() {
         printf '%s = %s\n' "$_k" "$_v" >>"$_cfg"
     done
     lab_kind_cfg "$_kind" >"$_cfg.defaults" || fail "expected a guest kind ours, linux or floor, saw \"$_kind\""
-    printf '%s = %s\n' name "$(lab_xl_string "$_name")" type '"pvh"' vcpus 1 \
+    # Its name in Xen: NAME in this scenario's namespace (names.sh).
+    lab_register_guest "$_name"
+    printf '%s = %s\n' name "$(lab_xl_string "$(lab_guest "$_name")")" type '"pvh"' vcpus 1 \
         on_poweroff '"preserve"' on_reboot '"preserve"' on_crash '"preserve"' >>"$_cfg.defaults"
     while IFS= read -r _kv; do
         grep -q "^${_kv%% = *} =" "$_cfg" || printf '%s\n' "$_kv" >>"$_cfg"

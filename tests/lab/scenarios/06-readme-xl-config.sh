@@ -4,6 +4,8 @@
 # example (tools/xen-test-vm.cfg), with only the kernel path replaced, is created with xl, becomes ready, and powers off on
 # `xl shutdown`.  (README's first config once lacked `vcpus = 1`, and xl
 # before 4.22 then fails: "Failed to set paging mempool size to 16kB".)
+# The names README's configs give (dom0-main runs no two scenarios with one at once):
+# lab-guests: test-vm xen-test-vm
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 
@@ -21,6 +23,10 @@ for cfg in /lab/readme/*.cfg; do
     sed "s|^kernel *=.*|kernel = \"$kernel\"|" "$cfg" >"readme-$n.cfg"
     name=$(sed -n 's/^name *= *"\([^"]*\)".*/\1/p' "readme-$n.cfg")
     [ -n "$name" ] || fail "expected a name in the xl config at $where"
+    case " $(sed -n 's/^# lab-guests: //p' "$0") " in
+    *" $name "*) ;;
+    *) fail "expected the name \"$name\" of the xl config at $where on this scenario's lab-guests line, saw it missing" ;;
+    esac
     if ! xl create "readme-$n.cfg" >"readme-$n.log" 2>&1; then
         cat "readme-$n.cfg" "readme-$n.log"
         fail "expected the xl config at $where to boot as written, saw xl create fail: $(grep -i -m1 -e error -e fail "readme-$n.log")"

@@ -17,7 +17,7 @@ while IFS= read -r cmd; do
     vm_destroy rec
     vm_create rec
     vm_wait_ready rec
-    run=$(printf '%s\n' "$cmd" | sed 's/ VM / rec /')
+    run=$(printf '%s\n' "$cmd" | sed "s/ VM / $(lab_guest rec) /")
     out=$(eval "$run" 2>&1)
     rc=$?
     case $cmd in

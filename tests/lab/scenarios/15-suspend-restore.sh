@@ -8,10 +8,10 @@
 vm_create vm
 vm_wait_ready vm
 old=$(vm_domid vm)
-xl save vm /tmp/vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
-log "saved ($(wc -c </tmp/vm.save) bytes)"
-xl restore /tmp/vm.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
-rm -f /tmp/vm.save
+xl save vm vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
+log "saved ($(wc -c <vm.save) bytes)"
+xl restore vm.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
+rm -f vm.save
 new=$(vm_domid vm)
 [ "$new" != "$old" ] || fail "expected a new domid after restore, saw $new again"
 expect_console vm "test-vm: suspend: resumed in a new domain (domid $new)"

@@ -7,8 +7,8 @@
 vm_create vm
 vm_wait_ready vm
 dom=$(vm_domid vm)
-xl save -c vm /tmp/vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save -c to succeed, saw it fail"; }
-rm -f /tmp/vm.save
+xl save -c vm vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save -c to succeed, saw it fail"; }
+rm -f vm.save
 expect_console vm 'test-vm: suspend: cancelled'
 vm_wait_key vm data/test-vm/last-suspend cancelled
 expect_key vm data/test-vm/resumes 0

@@ -3,6 +3,7 @@
 # once (200 ms), then drops what does not fit rather than stall, and keeps
 # obeying.  Once xenconsoled reads again, the VM's next console write says
 # how many bytes were lost.
+# lab-alone: it stops xenconsoled, which every guest's console needs
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 

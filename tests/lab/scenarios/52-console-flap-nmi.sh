@@ -5,6 +5,7 @@
 # `xl shutdown` at the end.  Before the fix, an NMI reported while the ring was
 # full recursed in the console wait: on Xen 4.17 a VM printed "nmi: received
 # (5 so far)" six times and triple-faulted.
+# lab-alone: it stops and starts xenconsoled, which every guest's console needs
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 

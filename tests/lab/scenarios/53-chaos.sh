@@ -51,8 +51,8 @@ while [ "$i" -lt "$STEPS" ]; do
             vm_wait_key "$v" data/test-vm/pending ""
             ;;
         5)
-            xl save -c "$v" "/tmp/$v.save" >"$v.save.log" 2>&1 || { cat "$v.save.log"; fail "expected xl save -c $v to succeed"; }
-            rm -f "/tmp/$v.save"
+            xl save -c "$v" "$v.save" >"$v.save.log" 2>&1 || { cat "$v.save.log"; fail "expected xl save -c $v to succeed"; }
+            rm -f "$v.save"
             eval "ckpt_$v=\$((ckpt_$v + 1)); n=\$ckpt_$v"
             wait_count "$v" 'test-vm: suspend: cancelled' "$n"
             ;;

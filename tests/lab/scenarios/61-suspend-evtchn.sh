@@ -14,11 +14,11 @@ case $port in ''|*[!0-9]*) fail "expected a port number in device/suspend/event-
 log "port $port"
 expect_console ev "test-vm: suspend-evtchn: port $port in device/suspend/event-channel"
 
-xl save ev /tmp/ev.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
+xl save ev ev.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
 
-log "saved ($(wc -c </tmp/ev.save) bytes)"
-xl restore /tmp/ev.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
-rm -f /tmp/ev.save
+log "saved ($(wc -c <ev.save) bytes)"
+xl restore ev.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
+rm -f ev.save
 expect_console ev 'test-vm: suspend-evtchn: notified: a suspend request (no ack on this path)'
 new=$(vm_domid ev)
 expect_console ev "test-vm: suspend: resumed in a new domain (domid $new)"
@@ -29,11 +29,11 @@ log "new domain $new, port $newport"
 # Refuse the next suspend: libxl notifies, waits for the domain to suspend, and gives up.
 expect_accepted ev '{"when":"onshutdown","action":"ignore","on":["suspend"]}'
 start=$(lab_now_ms)
-if xl save ev /tmp/ev2.save >save2.log 2>&1; then
-    rm -f /tmp/ev2.save
+if xl save ev ev2.save >save2.log 2>&1; then
+    rm -f ev2.save
     fail "expected xl save to fail while the VM refuses to suspend, saw it succeed"
 fi
-rm -f /tmp/ev2.save
+rm -f ev2.save
 log "xl save failed after $(( ($(lab_now_ms) - start) / 1000 )) s: $(tail -n 3 save2.log | tr '\n' ' ')"
 expect_console ev 'test-vm: suspend-evtchn: carrying out the pending command'
 expect_running ev

@@ -60,17 +60,17 @@ log "boot-id $id ($(grep -o 'boot-id: [0-9a-f]* ([a-z+]*)' "$(console_log vm)" |
 expect_heartbeat
 
 _t=$(lab_now_ms)
-xl save -c vm /tmp/vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save -c to succeed, saw it fail"; }
-rm -f /tmp/vm.save
+xl save -c vm vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save -c to succeed, saw it fail"; }
+rm -f vm.save
 vm_wait_key vm data/test-vm/last-suspend cancelled
 log "checkpoint in $(($(lab_now_ms) - _t)) ms"
 expect_key vm data/test-vm/boot-id "$id"
 expect_heartbeat
 
 _t=$(lab_now_ms)
-xl save vm /tmp/vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
-xl restore /tmp/vm.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
-rm -f /tmp/vm.save
+xl save vm vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
+xl restore vm.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
+rm -f vm.save
 vm_wait_key vm data/test-vm/resumes 1
 vm_wait_ready vm
 log "save and restore in $(($(lab_now_ms) - _t)) ms"

@@ -22,15 +22,15 @@ log "check on command: $(check_time)"
 
 # dom0 clears the key, so that the value read next is the new check's.
 vm_write_key vm data/test-vm/memcheck ""
-xl save -c vm /tmp/vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save -c to succeed, saw it fail"; }
-rm -f /tmp/vm.save
+xl save -c vm vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save -c to succeed, saw it fail"; }
+rm -f vm.save
 vm_wait_key vm data/test-vm/last-suspend cancelled
 vm_wait_key vm data/test-vm/memcheck "ok 2048" 30
 log "check after the checkpoint: $(check_time)"
 
-xl save vm /tmp/vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
-xl restore /tmp/vm.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
-rm -f /tmp/vm.save
+xl save vm vm.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
+xl restore vm.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
+rm -f vm.save
 vm_wait_key vm data/test-vm/memcheck "ok 2048" 30
 vm_wait_ready vm
 log "check after save and restore: $(check_time)"

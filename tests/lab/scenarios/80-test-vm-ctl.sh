@@ -6,11 +6,12 @@
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 
-# ctl STATUS ARGS...: run test-vm-ctl, expect that exit status; output in $_o.
+# ctl STATUS ARGS...: run test-vm-ctl (a guest's NAME given as its name in
+# Xen), expect that exit status; output in $_o.
 ctl() {
     _want=$1
     shift
-    _o=$(test-vm-ctl "$@" 2>&1)
+    _o=$(lab_with_guests test-vm-ctl "$@" 2>&1)
     _rc=$?
     [ "$_rc" = "$_want" ] || fail "expected test-vm-ctl $* to exit $_want, saw $_rc: $_o"
     log "test-vm-ctl $* -> $_rc: $_o"
@@ -108,7 +109,7 @@ time_ctl() { # N COMMAND ARGS...
 time_ctl 50 xenstore-read "/local/domain/$d/data/test-vm/state"
 time_ctl 50 test-vm-ctl now "$d" ignore
 time_ctl 50 test-vm-ctl status "$d"
-time_ctl 10 test-vm-ctl now vm ignore
+time_ctl 10 test-vm-ctl now "$(lab_guest vm)" ignore
 
 ctl 0 request vm poweroff
 has 'acked (wrote "")'

@@ -49,9 +49,9 @@ alive=$(($(lab_now_ms) - petted_since))
 [ "$alive" -gt 4000 ] || fail "expected petted to have lived past its 4 s watchdog, saw $alive ms"
 log "petted (watchdog=4): running $alive ms after ready"
 # Restored into a new domain, which Xen gave no watchdog: the next pet arms one.
-xl save petted /tmp/petted.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
-xl restore /tmp/petted.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
-rm -f /tmp/petted.save
+xl save petted petted.save >save.log 2>&1 || { cat save.log; fail "expected xl save to succeed, saw it fail"; }
+xl restore petted.save >restore.log 2>&1 || { cat restore.log; fail "expected xl restore to succeed, saw it fail"; }
+rm -f petted.save
 expect_console petted 'test-vm: watchdog: Xen no longer knows watchdog 1 (EINVAL: a new domain); arming another'
 expect_console petted "test-vm: watchdog: armed for 4 s (Xen's watchdog 1)"
 restored=$(lab_now_ms)
