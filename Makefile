@@ -57,7 +57,7 @@ KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id
 # The portable sources build into the kernel and, unchanged, into the host
 # tests.  The kernel-only ones are the PVH entry (boot/) and the x86 set-up
 # and wiring (arch/x86/: CPU, IDT and traps, hypercall page, main.c).
-PORTABLE_DIRS    := lib drivers kernel
+PORTABLE_DIRS    := lib drivers drivers/xenstore kernel kernel/control
 KERNEL_ONLY_DIRS := boot arch/x86
 PORTABLE_SRCS := $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))
 KERNEL_SRCS   := $(wildcard $(addsuffix /*.S,$(KERNEL_ONLY_DIRS)) $(addsuffix /*.c,$(KERNEL_ONLY_DIRS))) \
@@ -92,7 +92,7 @@ $(B)/test-vm.xen.gz: $(B)/test-vm.xen
 # logic (floor/floor.c, portable), over the hypercall page, pvclock, the
 # xenstore client and lib/: only the objects it uses.
 FLOOR_SRCS := boot/entry.S floor/start.c floor/floor.c arch/x86/hypercall.c arch/x86/xen_cpuid.c arch/x86/tsc.c \
-              drivers/pvclock.c $(wildcard drivers/xenstore*.c) $(wildcard lib/*.c)
+              drivers/pvclock.c $(wildcard drivers/xenstore/*.c) $(wildcard lib/*.c)
 FLOOR_OBJS := $(patsubst %,$(B)/kernel/%.o,$(FLOOR_SRCS))
 
 floor: $(B)/floor.xen

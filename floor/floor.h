@@ -16,7 +16,7 @@
 #ifndef FLOOR_FLOOR_H
 #define FLOOR_FLOOR_H
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 
 #define FLOOR_TOKEN_SHUTDOWN "floor:shutdown"
 #define FLOOR_TOKEN_SYSRQ    "floor:sysrq"

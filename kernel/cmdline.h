@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 
 #define CMDLINE_NOT_FOUND (-1)
 #define CMDLINE_TOO_LONG  (-2)

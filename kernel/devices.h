@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "drivers/console.h"
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 
 struct watchdog;
 

@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
-#include "drivers/xenstore.h"
-#include "kernel/control.h"
+#include "drivers/xenstore/xenstore.h"
+#include "kernel/control/control.h"
 
 #define LOOP_AGAIN 0 /* work remains: call loop_step() again at once */
 

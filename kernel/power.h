@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 
 struct devices;
 

@@ -10,7 +10,7 @@
 #include "drivers/timer.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 #include "kernel/devices.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"

@@ -1,5 +1,5 @@
 /*
- * Fuzz the whole control interpreter (kernel/control*.c, kernel/status.c,
+ * Fuzz the whole control interpreter (kernel/control*.c, kernel/control/control_status.c,
  * kernel/command.c) with what a toolstack and a tester can write: the real
  * xenstore client against the fake xenstored, a recording struct
  * control_power, and the watch events handed over as the kernel's main loop
@@ -89,7 +89,7 @@
  * be lost.  Checks of what xenstore shows are skipped once the VM
  * carried out a xenstore action (xenstore-write, -rm, -flood, -unwatch),
  * which may write or remove any of its own keys, as told.
- * The idle check (control_audit.c) finds no missed event unless told
+ * The idle check (control_idle_check.c) finds no missed event unless told
  * xenstore-unwatch (the fake loses none); the watches are all registered
  * except between an xenstore-unwatch and the miss that follows.
  */
@@ -101,12 +101,12 @@
 #include <string.h>
 
 #include "drivers/vm_clock.h"
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "arch/arch.h"
 #include "drivers/console.h"
 #include "kernel/boot_time.h"
 #include "kernel/command.h"
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 #include "kernel/loop.h"
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"
@@ -745,7 +745,7 @@ static void deliver(void)
     check_state();
 }
 
-/* The VM's clock reaches its next idle check (control_audit.c), then it catches up. */
+/* The VM's clock reaches its next idle check (control_idle_check.c), then it catches up. */
 static void idle_check(void)
 {
     uint64_t next = control_next_deadline(&F.control);

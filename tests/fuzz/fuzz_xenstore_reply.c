@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "lib/printk.h"
 #include "sim/log_capture.h"
 

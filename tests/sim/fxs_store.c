@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "sim/fake_xenstored.h"
 #include "sim/fake_xenstored_private.h"
 #include "sim/fxs_tree.h"

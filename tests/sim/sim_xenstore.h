@@ -20,7 +20,7 @@
 #define SIM_SIM_XENSTORE_H
 
 #include "drivers/ring_transport.h"
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "sim/fake_xenstored.h"
 
 /*

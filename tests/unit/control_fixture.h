@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "drivers/xenstore.h"
-#include "kernel/control.h"
+#include "drivers/xenstore/xenstore.h"
+#include "kernel/control/control.h"
 #include "kernel/loop.h"
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"

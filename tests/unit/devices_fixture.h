@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "kernel/cmdline.h"
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 #include "kernel/devices.h"
 #include "kernel/power.h"
 #include "lib/printk.h"

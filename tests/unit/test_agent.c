@@ -1,11 +1,11 @@
 /*
- * The boot identity, the guest-agent keys and the heartbeat (kernel/agent.c,
+ * The boot identity, the guest-agent keys and the heartbeat (kernel/control/control_agent.c,
  * kernel/boot_id.c), as a toolstack reads them from xenstore.
  */
 #include "control_fixture.h"
 
 #include "kernel/cmdline.h"
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "version.h"
 
 #define MS 1000000ull

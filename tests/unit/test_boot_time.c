@@ -21,7 +21,7 @@
 #include "drivers/timer.h"
 #include "kernel/boot_time.h"
 #include "kernel/cmdline.h"
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"
 

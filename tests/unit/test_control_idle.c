@@ -1,5 +1,5 @@
 /*
- * The idle check (kernel/control_audit.c): a value that came with no watch
+ * The idle check (kernel/control/control_idle_check.c): a value that came with no watch
  * event is found by the VM's own look at its keys, handled once, counted in
  * data/test-vm/missed-watch-events, and the watches are registered again.
  */

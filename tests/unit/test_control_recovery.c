@@ -4,7 +4,7 @@
  * no request or command.
  */
 #include "control_fixture.h"
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "kernel/cmdline.h"
 
 #define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)

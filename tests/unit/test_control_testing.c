@@ -1,5 +1,5 @@
 /*
- * The control interpreter's control/testing commands (kernel/control.c):
+ * The control interpreter's control/testing commands (kernel/control/control.c):
  * "now" and "onshutdown" with every ack and action, replacement, fire-once,
  * our own ack coming back, bad input, floods.
  */

@@ -1,5 +1,5 @@
 /*
- * Acks whose commit's reply was lost (kernel/control_unsure.c): the promise
+ * Acks whose commit's reply was lost (kernel/control/control_unsure.c): the promise
  * is that an ack that landed is carried out exactly once, or reported as
  * not carried out, on every key, however many of the looks that follow
  * time out as well (under load xenstored's time-outs come in runs).

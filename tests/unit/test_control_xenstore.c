@@ -1,5 +1,5 @@
 /*
- * The guest-side xenstore actions (kernel/control_xenstore.c) and their
+ * The guest-side xenstore actions (kernel/control/control_xenstore.c) and their
  * fields in the parser (kernel/command.c), as a tester writes and reads them.
  */
 #include "control_fixture.h"

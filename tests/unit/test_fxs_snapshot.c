@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "sim/fake_xenstored.h"
 #include "sim/sim_xenstore.h"
 

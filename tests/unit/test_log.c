@@ -11,7 +11,7 @@
 #include "lib/printk.h"
 #include "sim/log_capture.h"
 
-/* As kernel/status.c uses it: the error line kept, and logged. */
+/* As kernel/control/control_status.c uses it: the error line kept, and logged. */
 static const char *error_to(char *buf, size_t size, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

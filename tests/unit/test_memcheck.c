@@ -1,5 +1,5 @@
 /*
- * memcheck= (kernel/memcheck.c, kernel/control_memcheck.c): the pattern, its
+ * memcheck= (kernel/memcheck.c, kernel/control/control_memcheck.c): the pattern, its
  * check, and what a tester reads after a resume or the action memcheck.  The
  * "free RAM" is a block of host memory, addressed by frame number as the
  * kernel does (arch_pfn_to_ptr).

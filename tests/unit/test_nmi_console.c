@@ -23,7 +23,7 @@
 #include "drivers/nmi.h"
 #include "drivers/timer.h"
 #include "kernel/cmdline.h"
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"
 #include "lib/log.h"

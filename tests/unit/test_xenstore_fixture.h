@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "sim/fake_xenstored.h"
 #include "sim/log_capture.h"
 #include "sim/sim_xenstore.h"

@@ -2,11 +2,11 @@
  * Carrying out an action: the console line, the status keys, the power
  * call, and after a suspend, what the new (or same) domain needs.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include "drivers/xen_errno.h"
 #include "lib/quote.h"
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/string.h"

@@ -2,7 +2,7 @@
  * The xenstore client's watches, as data: which path+token pairs are
  * watched (and whether xenstored has them registered now), and the FIFO of
  * watch events received but not yet handed out.  No requests here: the
- * client (drivers/xenstore.c) sends XS_WATCH and feeds events in.
+ * client (drivers/xenstore/xenstore.c) sends XS_WATCH and feeds events in.
  */
 #ifndef DRIVERS_XENSTORE_WATCH_H
 #define DRIVERS_XENSTORE_WATCH_H

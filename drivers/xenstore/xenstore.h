@@ -21,8 +21,8 @@
 
 #include "arch/xen.h"
 #include "drivers/ring_transport.h"
-#include "drivers/xenstore_decoder.h"
-#include "drivers/xenstore_watch.h"
+#include "drivers/xenstore/xenstore_decoder.h"
+#include "drivers/xenstore/xenstore_watch.h"
 
 typedef uint32_t xenstore_tx; /* 0: no transaction */
 

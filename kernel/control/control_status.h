@@ -9,7 +9,7 @@
 #ifndef KERNEL_STATUS_H
 #define KERNEL_STATUS_H
 
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 
 #define STATUS_DIR "data/test-vm/"
 
@@ -21,7 +21,7 @@ const char *status_version(void);
 
 /*
  * Write path (relative to the home), logging a failure: a guest-agent key
- * (kernel/agent.c), written again by agent_publish() if it fails.
+ * (kernel/control/control_agent.c), written again by agent_publish() if it fails.
  */
 void status_write(struct control *c, const char *path, const char *value);
 

@@ -6,10 +6,10 @@
  * notification is a suspend request: a pending onshutdown command whose "on"
  * includes suspend (or that has no "on") takes it over.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include "drivers/xen_errno.h"
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 

@@ -5,7 +5,7 @@
 #ifndef DRIVERS_XENSTORE_INTERNAL_H
 #define DRIVERS_XENSTORE_INTERNAL_H
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 
 /*
  * Room for a path, token or reply in a console line.  Those bytes come from

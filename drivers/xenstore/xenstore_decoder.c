@@ -1,4 +1,4 @@
-#include "drivers/xenstore_decoder.h"
+#include "drivers/xenstore/xenstore_decoder.h"
 
 #include "lib/log.h"
 #include "lib/string.h"

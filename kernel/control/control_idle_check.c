@@ -12,11 +12,11 @@
  * so a value whose event is on its way is never taken for a miss: once an
  * event is queued, the check stops and the main loop handles the events.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include <stdint.h>
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/string.h"
 

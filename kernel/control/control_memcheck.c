@@ -3,9 +3,9 @@
  * filled at boot, verified after every resume and on the action memcheck,
  * the result in data/test-vm/memcheck and on the console.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 

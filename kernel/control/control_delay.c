@@ -4,11 +4,11 @@
  * command is under way at a time; while it waits the VM stays responsive:
  * a new valid command replaces it, and requests are logged and left alone.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include <stdint.h>
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/quote.h"
 #include "lib/string.h"

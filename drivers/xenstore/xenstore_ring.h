@@ -11,7 +11,7 @@
 
 #include "arch/xen.h"
 #include "drivers/ring_transport.h"
-#include "drivers/xenstore_decoder.h"
+#include "drivers/xenstore/xenstore_decoder.h"
 
 /* Free bytes in the request ring, or -1 if its indices are corrupt. */
 long xenstore_ring_space(const struct xenstore_domain_interface *ring);

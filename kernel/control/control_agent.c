@@ -6,9 +6,9 @@
  * their deadlines join control_next_deadline(), so the main loop sleeps on
  * the one-shot timer until they are due, and nothing polls.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/string.h"

@@ -4,9 +4,9 @@
  * a resume is registered again after a back-off, until it works; meanwhile
  * data/test-vm/state says "degraded" and last-error says why.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/string.h"

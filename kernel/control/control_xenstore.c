@@ -7,9 +7,9 @@
  * another, waiting for each reply, and stops at the first error: the VM does
  * nothing else meanwhile, so it is bounded (COMMAND_COUNT_MAX keys).
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/quote.h"
@@ -66,7 +66,7 @@ static void flood(struct control *c, const struct command *cmd, const char *show
 /*
  * xenstore-unwatch: xenstored drops the three control watches while the VM
  * still counts on them, as if it had lost them; only the idle check can then
- * find a request (control_audit.c), and it registers them again.
+ * find a request (control_idle_check.c), and it registers them again.
  */
 static void unwatch(struct control *c)
 {

@@ -2,7 +2,7 @@
  * Xenstore transactions: start, end, retry on EAGAIN, compare-and-swap, and
  * the transactions that late TRANSACTION_START replies leave open.
  */
-#include "drivers/xenstore_internal.h"
+#include "drivers/xenstore/xenstore_internal.h"
 
 #include "lib/log.h"
 #include "lib/quote.h"

@@ -6,7 +6,7 @@
 #define _POSIX_C_SOURCE 200809L /* -std=c11 hides libc's strnlen */
 #endif
 
-#include "drivers/xenstore_internal.h"
+#include "drivers/xenstore/xenstore_internal.h"
 
 #include "lib/log.h"
 #include "lib/quote.h"

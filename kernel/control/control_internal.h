@@ -8,15 +8,15 @@
  *   control_sysrq.c     control/sysrq: magic SysRq keys (xl sysrq)
  *   control_delay.c     a command's delayed ack and action
  *   control_action.c    carrying out an action, and what a suspend leaves
- *   agent.c             the guest-agent keys and the heartbeat (periodic work)
+ *   control_agent.c             the guest-agent keys and the heartbeat (periodic work)
  *   control_xenstore.c  the guest's own xenstore operations on command
  *   control_memcheck.c  memcheck=: the pages filled at boot, verified later
- *   control_audit.c     the idle check: values that came with no watch event
+ *   control_idle_check.c     the idle check: values that came with no watch event
  */
 #ifndef KERNEL_CONTROL_INTERNAL_H
 #define KERNEL_CONTROL_INTERNAL_H
 
-#include "kernel/control.h"
+#include "kernel/control/control.h"
 
 #define SHUTDOWN_PATH "control/shutdown"
 #define TESTING_PATH  "control/testing"
@@ -141,7 +141,7 @@ void agent_publish(struct control *c);
 void control_xenstore_op(struct control *c, const struct command *cmd);
 
 /*
- * The idle check (control_audit.c).  control_idle_reset: a watch event came
+ * The idle check (control_idle_check.c).  control_idle_reset: a watch event came
  * (or the VM booted or resumed): the next check is CONTROL_IDLE_FIRST_MS
  * from now.  control_seen: after a look at a key, what it holds now (the
  * hash the check compares with).  control_idle_run_due: the check, if due.

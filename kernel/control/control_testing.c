@@ -5,11 +5,11 @@
  * control_shutdown.c), so a command written between our read and our ack is
  * not wiped out by the ack.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include <stdint.h>
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/quote.h"

@@ -7,7 +7,7 @@
  * client and asks for power actions through struct control_power, which the
  * kernel implements in kernel/power.c and host tests implement themselves.
  * Its files are listed in control_internal.h; kernel/command.c parses the
- * control/testing commands and kernel/status.c publishes data/test-vm/.
+ * control/testing commands and kernel/control/control_status.c publishes data/test-vm/.
  */
 #ifndef KERNEL_CONTROL_H
 #define KERNEL_CONTROL_H
@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "drivers/xenstore.h"
+#include "drivers/xenstore/xenstore.h"
 #include "kernel/boot_id.h"
 #include "kernel/command.h"
 #include "kernel/memcheck.h"
@@ -73,7 +73,8 @@ enum control_feature {
 #define CONTROL_IP_MAX          46 /* INET6_ADDRSTRLEN: the longest address text, with its NUL */
 #define CONTROL_AGENT_REFRESH_S 60 /* as xe-guest-utilities' xe-daemon (its -i default) */
 
-/* What the guest agent publishes (README.md, "Guest-agent keys"): see kernel/agent.c. */
+/* What the guest agent publishes (README.md, "Guest-agent keys"): see
+ * kernel/control/control_agent.c. */
 struct control_agent_config {
     bool on;             /* publish them (command line agent=on, the default) */
     uint32_t version[4]; /* attr/PVAddons/{Major,Minor,Micro,Build}Version */
@@ -133,7 +134,7 @@ struct control_retry {
     uint64_t at; /* ns */
 };
 
-/* The groups of keys a failed write makes the VM write again (kernel/status.h). */
+/* The groups of keys a failed write makes the VM write again (kernel/control/control_status.h). */
 #define STATUS_GROUP_FEATURES 1u /* control/feature-* */
 #define STATUS_GROUP_AGENT    2u /* the guest-agent keys */
 #define STATUS_GROUP_STATUS   4u /* data/test-vm/ */
@@ -154,7 +155,7 @@ struct control_delayed {
 };
 
 /*
- * The idle check (kernel/control_audit.c): while no watch event comes, the
+ * The idle check (kernel/control/control_idle_check.c): while no watch event comes, the
  * VM reads its three control keys now and then, in case xenstored lost a
  * watch or an event.  The keys, in the order it reads them.
  */
@@ -170,7 +171,7 @@ struct control_idle {
     uint64_t seen_hash[CONTROL_KEYS];
 };
 
-/* An ack whose commit's reply was lost (kernel/control_unsure.c). */
+/* An ack whose commit's reply was lost (kernel/control/control_unsure.c). */
 enum control_unsure_kind {
     UNSURE_REQUEST,     /* control/shutdown: a known request, acked with "" (action) */
     UNSURE_TAKEOVER,    /* control/shutdown: the pending command took it over */
@@ -226,7 +227,7 @@ struct control {
 
     struct control_delayed delayed;
 
-    /* The periodic work (kernel/agent.c), on the clock of struct control_power. */
+    /* The periodic work (kernel/control/control_agent.c), on the clock of struct control_power. */
     uint64_t agent_due_ns;     /* the next meminfo refresh, while cfg.agent.on */
     uint64_t heartbeat_due_ns; /* the next heartbeat, while cfg.heartbeat_s */
     unsigned long heartbeats;

@@ -3,12 +3,12 @@
  * due.  See control.h, control_internal.h for its other files, and
  * README.md, "The protocol" for the protocol and every console line.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include <stdint.h>
 
 #include "kernel/boot_time.h"
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/quote.h"

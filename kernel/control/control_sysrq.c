@@ -5,11 +5,11 @@
  * handled: b reboots, o powers off, c crashes; any other key is logged and
  * ignored.  A pending onshutdown command never takes a key over.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include <stdint.h>
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/quote.h"
 

@@ -13,9 +13,9 @@
  *     again after the retry back-off, as long as it takes.  Until it is
  *     settled the key's other work waits.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/quote.h"
 #include "lib/string.h"

@@ -1,5 +1,5 @@
 /* The client's watch list and event queue: see xenstore_watch.h. */
-#include "drivers/xenstore_watch.h"
+#include "drivers/xenstore/xenstore_watch.h"
 
 #include "lib/log.h"
 #include "lib/quote.h"

@@ -1,9 +1,9 @@
-/* Publishing the control interpreter's status: see status.h. */
-#include "kernel/status.h"
+/* Publishing the control interpreter's status: see control_status.h. */
+#include "kernel/control/control_status.h"
 
 #include "drivers/timer.h"
 #include "kernel/boot_time.h"
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/string.h"

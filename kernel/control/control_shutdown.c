@@ -6,11 +6,11 @@
  * our ack, the commit fails with EAGAIN and we start over with the new
  * value, so an ack never wipes out a request we did not see.
  */
-#include "kernel/control_internal.h"
+#include "kernel/control/control_internal.h"
 
 #include <stdint.h>
 
-#include "kernel/status.h"
+#include "kernel/control/control_status.h"
 #include "lib/log.h"
 #include "lib/printk.h"
 #include "lib/quote.h"

@@ -10,9 +10,9 @@
 #define _POSIX_C_SOURCE 200809L /* -std=c11 hides libc's strnlen */
 #endif
 
-#include "drivers/xenstore_internal.h"
+#include "drivers/xenstore/xenstore_internal.h"
 
-#include "drivers/xenstore_ring.h"
+#include "drivers/xenstore/xenstore_ring.h"
 #include "lib/log.h"
 #include "lib/quote.h"
 #include "lib/string.h"

@@ -8,7 +8,7 @@
  * compiler barrier).  Indices run freely and wrap at 2^32; only their
  * difference and MASK_XENSTORE_IDX() of them matter.
  */
-#include "drivers/xenstore_ring.h"
+#include "drivers/xenstore/xenstore_ring.h"
 
 #include "lib/log.h"
 #include "lib/string.h"

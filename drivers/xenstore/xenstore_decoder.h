@@ -1,8 +1,8 @@
 /*
  * The xenstore response stream, decoded into messages: bytes in, one whole
  * message (a struct xsd_sockmsg header and its body) out at a time.  It
- * knows nothing of rings or requests: drivers/xenstore_ring.c feeds it the
- * response ring's bytes, the client (drivers/xenstore.c) takes the messages.
+ * knows nothing of rings or requests: drivers/xenstore/xenstore_ring.c feeds it the
+ * response ring's bytes, the client (drivers/xenstore/xenstore.c) takes the messages.
  */
 #ifndef DRIVERS_XENSTORE_DECODER_H
 #define DRIVERS_XENSTORE_DECODER_H
