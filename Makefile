@@ -55,8 +55,9 @@ KLDFLAGS   := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id
               -T linker.ld
 
 # The portable sources build into the kernel and, unchanged, into the host
-# tests.  The kernel-only ones are the PVH entry (boot/) and the x86 set-up
-# and wiring (arch/x86/: CPU, IDT and traps, hypercall page, main.c).
+# tests.  The kernel-only ones are the PVH entry and the kernel's entry
+# (boot/: entry.S, main.c, the one file that joins arch/ and kernel/) and the
+# x86 set-up (arch/x86/: CPU, IDT and traps, hypercall page).
 PORTABLE_DIRS    := lib drivers drivers/xenstore kernel kernel/control
 KERNEL_ONLY_DIRS := boot arch/x86
 PORTABLE_SRCS := $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))
@@ -90,9 +91,10 @@ $(B)/test-vm.xen.gz: $(B)/test-vm.xen
 
 # The floor guest: the same PVH entry, its own start (floor/start.c) and
 # logic (floor/floor.c, portable), over the hypercall page, pvclock, the
-# xenstore client and lib/: only the objects it uses.
+# xenstore client and lib/ (but panic(), which it never calls): only the
+# objects it uses.
 FLOOR_SRCS := boot/entry.S floor/start.c floor/floor.c arch/x86/hypercall.c arch/x86/xen_cpuid.c arch/x86/tsc.c \
-              drivers/pvclock.c $(wildcard drivers/xenstore/*.c) $(wildcard lib/*.c)
+              drivers/pvclock.c $(wildcard drivers/xenstore/*.c) $(filter-out lib/panic.c,$(wildcard lib/*.c))
 FLOOR_OBJS := $(patsubst %,$(B)/kernel/%.o,$(FLOOR_SRCS))
 
 floor: $(B)/floor.xen

@@ -72,6 +72,8 @@ _Noreturn void arch_hang(void);
 _Noreturn void arch_triple_fault(void);
 #endif
 void arch_fault(void);
+/* debug=stack-overflow: recurse until the stack's guard page (simulated Xen: counted). */
+void arch_stack_overflow(void);
 
 /* Guest-physical frame numbers; the kernel identity-maps the first 4 GiB. */
 static inline void *arch_pfn_to_ptr(uint64_t pfn)

@@ -130,7 +130,7 @@ long_mode:
     lea boot_stack_top(%rip), %rsp
     xor %ebp, %ebp
     mov %esi, %edi                /* arg 0: the start_info (zero-extended) */
-    call arch_start
+    call kernel_entry
 5:  cli
     hlt
     jmp 5b

@@ -8,7 +8,7 @@
 #include "arch/x86/xen_cpuid.h"
 #include "floor/floor.h"
 
-void arch_start(const struct hvm_start_info *start_info);
+void kernel_entry(const struct hvm_start_info *start_info);
 
 /* The page Xen's shared_info replaces (all of it), and the floor's state (~90 KiB, in BSS). */
 static union {
@@ -17,7 +17,7 @@ static union {
 } shared_frame __attribute__((aligned(4096)));
 static struct floor floor;
 
-void arch_start(const struct hvm_start_info *start_info)
+void kernel_entry(const struct hvm_start_info *start_info)
 {
     (void)start_info;
     uint32_t base = xen_cpuid_base();

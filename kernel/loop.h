@@ -1,6 +1,6 @@
 /*
  * One turn of the kernel's main loop, portable so that host tests and the
- * fuzzer drive the VM exactly as kernel/main.c does:
+ * fuzzer drive the VM exactly as the kernel does (vm_turn(), kernel/vm.h):
  *
  *     for (;;) {
  *         uint64_t until = loop_step(&control, &xenstore);

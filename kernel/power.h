@@ -10,7 +10,7 @@ struct devices;
 
 /*
  * The kernel's struct control_power: every power_* function below, with
- * devices as ctx.  arch/x86/main.c boots with it; host tests that boot the
+ * devices as ctx.  kernel/vm_boot.c boots with it; host tests that boot the
  * whole VM take the same wiring.
  */
 struct control_power power_of_devices(struct devices *devices);

@@ -4,7 +4,6 @@
  * see from a broken guest.
  */
 #include "arch/arch.h"
-#include "arch/x86/main.h"
 
 #include <stdint.h>
 

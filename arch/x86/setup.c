@@ -1,15 +1,14 @@
 /*
- * From the boot assembly to the kernel proper: the CPU-level set-up that only
- * makes sense on x86 under Xen (debug port, CPUID, IDT, hypercall page), and
- * the arch.h functions the portable code uses.
+ * The CPU-level set-up that only makes sense on x86 under Xen (debug port,
+ * CPUID, IDT, hypercall page: arch_setup(), called by boot/main.c), and the
+ * arch.h functions the portable code uses.
  */
 #include "arch/arch.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/hypercall_page.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/xen_cpuid.h"
-#include "arch/x86/main.h"
-#include "kernel/boot_time.h"
+#include "arch/x86/setup.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
@@ -30,26 +29,16 @@ static void debug_port_sink(const char *s, size_t len, void *ctx)
     debug_port_write(s, len);
 }
 
-void panic(const char *fmt, ...)
+_Noreturn void arch_crash(const char *why)
 {
-    char msg[PRINTK_LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    printk("%s", msg);
-
+    (void)why; /* printed already */
     struct sched_shutdown crash = {.reason = SHUTDOWN_crash};
     hypercall_sched_op(SCHEDOP_shutdown, &crash);
     halt_forever();
 }
 
-extern const uint64_t boot_entry_tsc; /* boot/entry.S: the TSC at its first instruction */
-
-void arch_start(const struct hvm_start_info *start_info)
+void arch_setup(void)
 {
-    boot_time_start(boot_entry_tsc);
-    boot_time_mark(BOOT_STAGE_C_ENTRY);
     printk_add_sink(debug_port_sink, 0);
 
     uint32_t base = xen_cpuid_base();
@@ -65,7 +54,4 @@ void arch_start(const struct hvm_start_info *start_info)
     idt_init();
     if (hypercall_page_init(base) < 0)
         halt_forever(); /* no hypercalls: nothing else can report or crash */
-    boot_time_mark(BOOT_STAGE_HYPERCALL_PAGE);
-
-    kernel_main(start_info);
 }

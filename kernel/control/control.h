@@ -84,7 +84,7 @@ struct control_agent_config {
     uint64_t mem_used_kib;  /* what the VM itself takes of it */
 };
 
-/* memcheck=MiB or memcheck=all, and the free RAM it may fill (the kernel's main.c finds it). */
+/* memcheck=MiB or memcheck=all, and the free RAM it may fill (kernel/vm_boot.c finds it). */
 struct control_memcheck_config {
     bool on, all;
     uint32_t mib;

@@ -41,8 +41,8 @@
  * just now).  A soft reset the
  * VM asks for returns 0 as xenopsd's in-place reset does (bits 4-5: 0, 1).
  * Values are cut to XENSTORE_PAYLOAD_MAX bytes; at most MAX_RECORDS records
- * are used.  Each input starts from the same freshly booted VM (control_init,
- * control_start in a new fake xenstored, booted once and put back after each
+ * are used.  Each input starts from the same freshly booted VM (vm_start()
+ * in a new fake xenstored, booted once and put back after each
  * input: see LLVMFuzzerTestOneInput); the printk sink, registered once, keeps
  * nothing between lines.  Nothing waits
  * in real time: the fake's clock jumps to a deadline when no reply can come.
@@ -108,6 +108,7 @@
 #include "kernel/command.h"
 #include "kernel/control/control.h"
 #include "kernel/loop.h"
+#include "kernel/vm.h"
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"
 #include "sim/log_capture.h"
@@ -130,6 +131,7 @@ static struct harness {
     struct ring_transport transport; /* the fake's, in real time */
     struct xenstore xs;              /* ~80 KiB: static, not on the stack */
     struct control control;
+    struct vm vm; /* over control and xs */
     unsigned int next_domid;
 
     int suspend_result, shutdown_result;
@@ -727,7 +729,7 @@ static void check_state(void)
 static void pump(void)
 {
     for (int i = 0; i < PUMP_MAX; i++) {
-        uint64_t until = loop_step(&F.control, &F.xs);
+        uint64_t until = vm_turn(&F.vm);
         if (until == LOOP_AGAIN || fxs_run(F.fx))
             continue;
         /* The idle check is always scheduled: done when only it is left. */
@@ -843,8 +845,8 @@ static void step(uint8_t op, const char *v)
 }
 
 /*
- * The VM booted in a new fake xenstored (control_init, control_start, the
- * events of the boot handled), checked as after every step.
+ * The VM booted in a new fake xenstored (vm_start(), as the kernel starts
+ * it; the events of the boot handled), checked as after every step.
  */
 static void boot(void)
 {
@@ -874,9 +876,9 @@ static void boot(void)
                                                .watchdog = record_watchdog,
                                                .fault = record_fault,
                                                .triple_fault = record_triple_fault};
-    control_init(&F.control, &F.xs, &power, &config);
     boot_time_start(arch_rdtsc());
-    check(control_start(&F.control) == 0, "the boot sequence succeeds");
+    check(vm_start(&F.vm, &F.control, &F.xs, &power, &config, 0) == 0,
+          "the boot sequence succeeds");
     deliver();
 }
 

@@ -7,17 +7,17 @@
 # shellcheck source=tests/host/lib.bash
 . "$(dirname "$0")/lib.bash"
 
-# graph FILE FRAME_OF_DEEP [EXTRA_LINES]: arch_start -> kernel_main -> deep,
+# graph FILE FRAME_OF_DEEP [EXTRA_LINES]: kernel_entry -> kernel_main -> deep,
 # trap_handler and events_upcall_at small.
 graph() {
     cat >"$1" <<CI
 graph: { title: "x.c"
-node: { title: "arch_start" label: "arch_start\nx.c:1:1\n64 bytes (static)" }
+node: { title: "kernel_entry" label: "kernel_entry\nx.c:1:1\n64 bytes (static)" }
 node: { title: "kernel_main" label: "kernel_main\nx.c:2:1\n128 bytes (static)" }
 node: { title: "deep" label: "deep\nx.c:3:1\n$2 bytes (static)" }
 node: { title: "trap_handler" label: "trap_handler\nx.c:4:1\n200 bytes (static)" }
 node: { title: "events_upcall_at" label: "events_upcall_at\nx.c:5:1\n48 bytes (static)" }
-edge: { sourcename: "arch_start" targetname: "kernel_main" label: "x.c:1:2" }
+edge: { sourcename: "kernel_entry" targetname: "kernel_main" label: "x.c:1:2" }
 edge: { sourcename: "kernel_main" targetname: "deep" label: "x.c:2:2" }
 ${3:-}
 }

@@ -179,6 +179,12 @@ void arch_fault(void)
     sim.faults++;
 }
 
+/* debug=stack-overflow: counted with the faults (no stack to overflow here). */
+void arch_stack_overflow(void)
+{
+    sim.faults++;
+}
+
 void arch_triple_fault(void)
 {
     sim.triple_faults++;

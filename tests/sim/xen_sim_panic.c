@@ -1,9 +1,9 @@
 /*
- * The simulated Xen's panic(): caught by a test (xen_sim_catch_panic()) or
- * printed, then abort().
+ * The simulated Xen's end of a panic() (lib/panic.c prints, then calls
+ * arch_crash()): caught by a test (xen_sim_catch_panic()) or printed, then
+ * abort().
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,13 +21,9 @@ const char *xen_sim_panic_message(void)
     return sim.panic_message;
 }
 
-void panic(const char *fmt, ...)
+void arch_crash(const char *why)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sim.panic_message, sizeof(sim.panic_message), fmt, ap);
-    va_end(ap);
-
+    snprintf(sim.panic_message, sizeof(sim.panic_message), "%s", why);
     jmp_buf *env = sim.panic_env;
     if (env) {
         sim.panic_env = NULL;

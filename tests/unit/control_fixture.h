@@ -20,6 +20,7 @@
 #include "drivers/xenstore/xenstore.h"
 #include "kernel/control/control.h"
 #include "kernel/loop.h"
+#include "kernel/vm.h"
 #include "lib/printk.h"
 #include "sim/fake_xenstored.h"
 #include "sim/sim_xenstore.h"
@@ -51,6 +52,7 @@ struct fixture {
     struct xenstore xs;
     struct control control;
     struct control_config config;
+    struct vm vm; /* started over control and xs by start(), as the kernel does */
 
     struct power_call calls[MAX_CALLS];
     int ncalls;
@@ -208,7 +210,7 @@ static inline uint64_t fixture_now_ns(void *ctx)
 }
 
 /*
- * Run the kernel's main loop (loop_step) until nothing is left to do but the
+ * Run the kernel's main loop (vm_turn) until nothing is left to do but the
  * idle check (which is always scheduled): the server idle and no retry,
  * delayed step or periodic work scheduled.  Sleeping until one is due moves
  * the fake clock there (and runs the idle checks due on the way).
@@ -216,7 +218,7 @@ static inline uint64_t fixture_now_ns(void *ctx)
 static inline void pump(struct fixture *f)
 {
     for (int i = 0; i < 10000; i++) {
-        uint64_t until = loop_step(&f->control, &f->xs);
+        uint64_t until = vm_turn(&f->vm);
         if (until == LOOP_AGAIN || fxs_run(f->fx))
             continue;
         if (until == CONTROL_NO_DEADLINE ||
@@ -254,8 +256,7 @@ static inline void advance(struct fixture *f, uint64_t ms)
 static inline int start(struct fixture *f)
 {
     struct control_power power = fixture_power(f);
-    control_init(&f->control, &f->xs, &power, &f->config);
-    int err = control_start(&f->control);
+    int err = vm_start(&f->vm, &f->control, &f->xs, &power, &f->config, 0);
     pump(f);
     return err;
 }

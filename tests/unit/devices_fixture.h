@@ -15,10 +15,13 @@
 
 #include <cmocka.h>
 
+#include "drivers/timer.h"
 #include "kernel/cmdline.h"
 #include "kernel/control/control.h"
 #include "kernel/devices.h"
 #include "kernel/power.h"
+#include "kernel/vm.h"
+#include "kernel/watchdog.h"
 #include "lib/printk.h"
 #include "sim/fake_console.h"
 #include "sim/log_capture.h"
@@ -67,14 +70,26 @@ static inline int devices_up_setup(void **state)
     return 0;
 }
 
-/* The whole VM on these devices, booted as kernel/main.c does (default command line). */
-static inline void devices_boot_control(struct control *c)
+/*
+ * The whole VM on these devices, started as kernel/vm_boot.c starts it (the
+ * same vm_start(), the command line's configuration and watchdog=), and
+ * one turn of its outer loop as the kernel runs it (vm_turn(), then the
+ * wait until its deadline, which moves the simulated clock).
+ */
+static inline void devices_boot_vm(struct vm *vm, struct control *c, const char *cmdline)
 {
     struct control_config config;
-    cmdline_control_config("", &config);
+    cmdline_control_config(cmdline, &config);
     struct control_power power = power_of_devices(&d);
-    control_init(c, &d.xenstore, &power, &config);
-    assert_int_equal(control_start(c), 0);
+    d.watchdog = &vm->watchdog; /* long steps pet it too, as in the kernel */
+    assert_int_equal(vm_start(vm, c, &d.xenstore, &power, &config, watchdog_cmdline(cmdline)), 0);
+}
+
+static inline void devices_vm_turn(struct vm *vm)
+{
+    uint64_t wake = vm_turn(vm);
+    if (wake != LOOP_AGAIN)
+        wait_for_event_until(wake);
 }
 
 static inline int devices_teardown(void **state)

@@ -1,8 +1,8 @@
 /*
  * kernel/boot_time.c, the guest's own boot time: the conversion at pvclock's
  * rate, marks kept once, the report once per boot; and the whole VM booted
- * over the simulated Xen (devices, interpreter), as arch_start() and
- * kernel_main() do, with the TSC moving at every backend turn: every stage
+ * over the simulated Xen (devices, interpreter), as kernel_entry() and
+ * vm_boot() do, with the TSC moving at every backend turn: every stage
  * is in data/test-vm/boot-stages, in boot order, each the microseconds its
  * TSC reading gives at the sim's rate, ending at data/test-vm/boot-us, and a
  * resume writes neither again.
@@ -113,6 +113,7 @@ static void test_first_mark_counts_and_one_report_per_boot(void **state)
 /* ---- the whole VM over the simulated Xen ---- */
 
 static struct control control;
+static struct vm vm;
 static uint64_t ticks_per_turn;
 
 /* The rest of the world takes time: every backend turn moves the TSC on. */
@@ -131,7 +132,7 @@ static int vm_setup(void **state)
     return 0;
 }
 
-/* What arch_start() and kernel_main() do, with the sim's TSC at the entry. */
+/* What kernel_entry() and vm_boot() do, with the sim's TSC at the entry. */
 static void boot_vm(uint64_t entry_tsc)
 {
     boot_time_start(entry_tsc);
@@ -139,11 +140,7 @@ static void boot_vm(uint64_t entry_tsc)
     advance_ticks(TICKS_PER_US * 3);
     boot_time_mark(BOOT_STAGE_HYPERCALL_PAGE);
     assert_int_equal(devices_bring_up(&d, DEVICES_VECTOR), 0);
-    struct control_config config;
-    cmdline_control_config("", &config);
-    struct control_power power = power_of_devices(&d);
-    control_init(&control, &d.xenstore, &power, &config);
-    assert_int_equal(control_start(&control), 0);
+    devices_boot_vm(&vm, &control, "");
 }
 
 /* Parse "name=N name=N ..." into names[] and values[]; returns the count. */
@@ -224,7 +221,7 @@ static void test_not_written_again_after_a_resume(void **state)
     assert_int_equal(xen_sim_register_resume_hook(new_domain_directory, NULL), 0);
     assert_int_equal(fxs_write(fx, "control/shutdown", "suspend"), 0);
     for (int i = 0; i < 50 && !strstr(log_capture_text(), "test-vm: ready"); i++)
-        loop_step(&control, &d.xenstore);
+        vm_turn(&vm);
     assert_int_equal(control.status.resumes, 1);
     assert_string_equal(fxs_read(fx, "data/test-vm/state"), "ready");
     assert_null(fxs_read(fx, "data/test-vm/boot-us"));

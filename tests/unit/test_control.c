@@ -112,8 +112,7 @@ static void test_boot_without_domid(void **state)
 static int start_only(struct fixture *f)
 {
     struct control_power power = fixture_power(f);
-    control_init(&f->control, &f->xs, &power, &f->config);
-    return control_start(&f->control);
+    return vm_start(&f->vm, &f->control, &f->xs, &power, &f->config, 0);
 }
 
 /*

@@ -115,21 +115,19 @@ static void test_a_line_printed_inside_a_wait_is_dropped_not_waited_for(void **s
 /* ---- the whole VM, as the kernel's loop runs it */
 
 static struct control control;
+static struct vm vm;
 
 static void run_the_loop_until(uint64_t end_ns)
 {
-    for (int i = 0; i < 100000 && xen_sim_now_ns() < end_ns; i++) {
-        uint64_t until = loop_step(&control, &d.xenstore);
-        if (until != LOOP_AGAIN)
-            wait_for_event_until(until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
-    }
+    for (int i = 0; i < 100000 && xen_sim_now_ns() < end_ns; i++)
+        devices_vm_turn(&vm);
 }
 
 /* NMIs keep coming while the ring stays full: every command is still taken, each NMI said once. */
 static void test_the_vm_answers_with_a_full_console_and_nmis(void **state)
 {
     (void)state;
-    devices_boot_control(&control);
+    devices_boot_vm(&vm, &control, "");
     run_the_loop_until(xen_sim_now_ns() + NS_PER_S);
     assert_string_equal(fxs_read(fx, "data/test-vm/state"), "ready");
     fill_the_console_ring();

@@ -23,6 +23,7 @@
 #include "devices_fixture.h"
 
 static struct control control;
+static struct vm vm;
 static jmp_buf hung;
 
 /* The kernel's loop for ms of simulated time; a halt nothing can end fails the test. */
@@ -32,11 +33,8 @@ static void run_for(uint64_t ms)
     if (setjmp(hung))
         fail_msg("the VM halted with nothing to wake it: %s", xen_sim_hang_message());
     xen_sim_catch_hang(&hung);
-    for (int i = 0; i < 100000 && xen_sim_now_ns() < end; i++) {
-        uint64_t until = loop_step(&control, &d.xenstore);
-        if (until != LOOP_AGAIN)
-            wait_for_event_until(until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
-    }
+    for (int i = 0; i < 100000 && xen_sim_now_ns() < end; i++)
+        devices_vm_turn(&vm);
     xen_sim_catch_hang(NULL);
 }
 
@@ -44,7 +42,7 @@ static void test_a_soft_reset_in_place_leaves_a_vm_that_answers(void **state)
 {
     (void)state;
     xen_sim_soft_reset_in_place(true);
-    devices_boot_control(&control);
+    devices_boot_vm(&vm, &control, "");
     run_for(1000);
     assert_string_equal(fxs_read(fx, "data/test-vm/state"), "ready");
     unsigned int domid = xen_sim_domid();

@@ -26,6 +26,7 @@
 
 static struct watchdog wd;
 static struct control control;
+static struct vm vm;
 
 static int setup(void **state)
 {
@@ -176,7 +177,7 @@ static void test_failures_are_logged_once_and_retried(void **state)
 /* ---- the whole VM ---- */
 
 /*
- * The kernel's main loop (arch/x86/main.c) over the simulated Xen until the
+ * The kernel's main loop (vm_turn(), as boot/main.c runs it) over the simulated Xen until the
  * clock reaches end_ns, the VM hangs (on Xen, arch_hang() never returns) or
  * the domain shuts down.
  */
@@ -185,23 +186,14 @@ static void run_kernel(uint64_t end_ns)
     for (int i = 0; i < 100000; i++) {
         if (xen_sim_now_ns() >= end_ns || xen_sim_hangs() || xen_sim_shutdowns())
             return;
-        uint64_t until = loop_step(&control, &d.xenstore);
-        uint64_t wake =
-            watchdog_tick(&wd, time_now_ns(), until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
-        if (until != LOOP_AGAIN)
-            wait_for_event_until(wake);
+        devices_vm_turn(&vm);
     }
     fail_msg("the kernel's loop never reached its end");
 }
 
 static void boot(const char *cmdline)
 {
-    struct control_config config;
-    cmdline_control_config(cmdline, &config);
-    struct control_power power = power_of_devices(&d);
-    watchdog_start(&wd, watchdog_cmdline(cmdline), time_now_ns());
-    control_init(&control, &d.xenstore, &power, &config);
-    assert_int_equal(control_start(&control), 0);
+    devices_boot_vm(&vm, &control, cmdline);
 }
 
 /* A hung VM spins: time passes, the loop does not run.  Returns the ns until Xen shut it down. */

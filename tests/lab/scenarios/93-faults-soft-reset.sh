@@ -45,8 +45,10 @@ done
 end=$(lab_deadline 30)
 while vm_domid xldefault >/dev/null && lab_before "$end"; do usleep 100000; done
 vm_domid xldefault >/dev/null && fail "expected xl to destroy xldefault after its soft reset, saw $(vm_state xldefault)"
-grep -q 'Action for shutdown reason code 5 is soft-reset' /var/log/xen/xl-xldefault.log ||
-    fail "expected xl's log to show its soft-reset action, saw: $(tail -n 3 /var/log/xen/xl-xldefault.log)"
+# xl's own log of the domain, under its name in Xen (lib/names.sh).
+xl_log=/var/log/xen/xl-$(lab_guest xldefault).log
+grep -q 'Action for shutdown reason code 5 is soft-reset' "$xl_log" ||
+    fail "expected xl's log to show its soft-reset action, saw: $(tail -n 3 "$xl_log")"
 log "xldefault: destroyed by xl after its soft reset"
 
 end=$(lab_deadline 30)

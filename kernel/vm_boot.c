@@ -1,30 +1,27 @@
 /*
- * The bring-up order and the event loop.  Everything here runs with
- * interrupts off; the CPU only takes the event upcall while halted in the
- * loop's arch_idle(), so handlers never race with the code below.
+ * The VM's bring-up, from the start info to a running interpreter: the boot
+ * information, the banner, the devices, debug=, the configuration from the
+ * command line and the memory map, the watchdog and the interpreter
+ * (vm_start()).  Portable: boot/main.c calls it once the CPU is set up, and
+ * it runs with interrupts off (the CPU only takes the event upcall while
+ * halted in the loop's wait, so handlers never race with this code).
  */
-#include "arch/x86/main.h"
 #include "arch/arch.h"
 #include "arch/xen_calls.h"
-#include "arch/x86/idt.h"
-#include "drivers/timer.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
-#include "kernel/control/control.h"
 #include "kernel/devices.h"
-#include "kernel/loop.h"
 #include "kernel/power.h"
-#include "kernel/watchdog.h"
+#include "kernel/vm.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "version.h" /* generated: build/version.h */
 
+/* The VM's one set of devices and interpreter. */
 static struct devices devices;
-extern const char __image_start[], __image_end[]; /* linker.ld */
 static struct control control;
-static struct watchdog watchdog;
 
 static void print_banner(void)
 {
@@ -55,7 +52,8 @@ static void maybe_fault(const char *cmdline)
     }
 }
 
-void kernel_main(const struct hvm_start_info *si)
+void vm_boot(struct vm *vm, const struct hvm_start_info *si, const struct vm_image *image,
+             unsigned int upcall_vector)
 {
     static struct boot_info boot;
     boot_info_read(&boot, si);
@@ -66,7 +64,7 @@ void kernel_main(const struct hvm_start_info *si)
     if (boot.dom0)
         panic("test-vm: FATAL: started as dom0; this kernel is a domU test VM\n");
 
-    if (devices_bring_up(&devices, EVENT_UPCALL_VECTOR))
+    if (devices_bring_up(&devices, upcall_vector))
         panic("test-vm: FATAL: device bring-up failed\n");
     maybe_fault(cmdline);
 
@@ -74,26 +72,14 @@ void kernel_main(const struct hvm_start_info *si)
     cmdline_control_config(cmdline, &config);
     /* What the guest agent reports: the memory map's RAM, and this image in it (all it uses). */
     config.agent.mem_total_kib = boot.ram_bytes / 1024;
-    config.agent.mem_used_kib = ((uint64_t)(__image_end - __image_start) + 4095) / 4096 * 4;
+    config.agent.mem_used_kib = ((uint64_t)(image->end - image->start) + 4095) / 4096 * 4;
     /* memcheck= may fill the RAM after the image (start_info, read already, is there too). */
-    uint64_t free_pfn = ((uint64_t)(uintptr_t)__image_end + 4095) / 4096;
+    uint64_t free_pfn = ((uint64_t)(uintptr_t)image->end + 4095) / 4096;
     if (boot.image_ram_end / 4096 > free_pfn) {
         config.memcheck.free_first_pfn = free_pfn;
         config.memcheck.free_pages = boot.image_ram_end / 4096 - free_pfn;
     }
     struct control_power power = power_of_devices(&devices);
-    /* Armed before xenstore is used: a VM that hangs from here on is shut down. */
-    watchdog_start(&watchdog, watchdog_cmdline(cmdline), time_now_ns());
-    devices.watchdog = &watchdog; /* long steps pet it too (power_keepalive()) */
-    control_init(&control, &devices.xenstore, &power, &config);
-    control_start(&control);
-
-    for (;;) {
-        uint64_t until = loop_step(&control, &devices.xenstore);
-        /* The wait ends by the next pet too: the earlier of the two deadlines. */
-        uint64_t wake = watchdog_tick(&watchdog, time_now_ns(),
-                                      until == CONTROL_NO_DEADLINE ? TIME_FOREVER : until);
-        if (until != LOOP_AGAIN)
-            wait_for_event_until(wake);
-    }
+    devices.watchdog = &vm->watchdog; /* long steps pet it too (power_keepalive()) */
+    vm_start(vm, &control, &devices.xenstore, &power, &config, watchdog_cmdline(cmdline));
 }
