@@ -10,13 +10,13 @@
 #include "arch/xen_calls.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/devices.h"
 #include "kernel/power.h"
 #include "kernel/vm.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
-#include "lib/string.h"
 #include "version.h" /* generated: build/version.h */
 
 /* The VM's one set of devices and interpreter. */
@@ -38,15 +38,12 @@ static void print_banner(void)
  * debug=stack-overflow: recurse into the stack's guard page, to show that an
  * overflow ends in a register dump and a crash with a reason.
  */
-static void maybe_fault(const char *cmdline)
+static void maybe_fault(enum vm_debug debug)
 {
-    char value[16];
-    if (cmdline_get(cmdline, "debug", value, sizeof(value)) <= 0)
-        return;
-    if (!strcmp(value, "fault")) {
+    if (debug == VM_DEBUG_FAULT) {
         log_info("debug=fault", "reading unmapped address 0x800000000");
         arch_fault();
-    } else if (!strcmp(value, "stack-overflow")) {
+    } else if (debug == VM_DEBUG_STACK_OVERFLOW) {
         log_info("debug=stack-overflow", "recursing until the stack overflows");
         arch_stack_overflow();
     }
@@ -66,20 +63,21 @@ void vm_boot(struct vm *vm, const struct hvm_start_info *si, const struct vm_ima
 
     if (devices_bring_up(&devices, upcall_vector))
         panic("test-vm: FATAL: device bring-up failed\n");
-    maybe_fault(cmdline);
+    static struct vm_config vm_config;
+    config_from_cmdline(cmdline, &vm_config);
+    maybe_fault(vm_config.debug);
 
-    struct control_config config;
-    cmdline_control_config(cmdline, &config);
+    struct control_config *config = &vm_config.control;
     /* What the guest agent reports: the memory map's RAM, and this image in it (all it uses). */
-    config.agent.mem_total_kib = boot.ram_bytes / 1024;
-    config.agent.mem_used_kib = ((uint64_t)(image->end - image->start) + 4095) / 4096 * 4;
+    config->agent.mem_total_kib = boot.ram_bytes / 1024;
+    config->agent.mem_used_kib = ((uint64_t)(image->end - image->start) + 4095) / 4096 * 4;
     /* memcheck= may fill the RAM after the image (start_info, read already, is there too). */
     uint64_t free_pfn = ((uint64_t)(uintptr_t)image->end + 4095) / 4096;
     if (boot.image_ram_end / 4096 > free_pfn) {
-        config.memcheck.free_first_pfn = free_pfn;
-        config.memcheck.free_pages = boot.image_ram_end / 4096 - free_pfn;
+        config->memcheck.free_first_pfn = free_pfn;
+        config->memcheck.free_pages = boot.image_ram_end / 4096 - free_pfn;
     }
     struct control_power power = power_of_devices(&devices);
     devices.watchdog = &vm->watchdog; /* long steps pet it too (power_keepalive()) */
-    vm_start(vm, &control, &devices.xenstore, &power, &config, watchdog_cmdline(cmdline));
+    vm_start(vm, &control, &devices.xenstore, &power, config, vm_config.watchdog_s);
 }

@@ -1,4 +1,4 @@
-/* The watchdog=N command-line word: see watchdog.h. */
+/* Xen's domain watchdog, armed and petted: see watchdog.h (the watchdog=N word: config.c). */
 #include "kernel/watchdog.h"
 
 #include <stdbool.h>
@@ -11,41 +11,6 @@
 #include "lib/printk.h"
 #include "lib/quote.h"
 #include "lib/string.h"
-
-/* Decimal digits only, 1..WATCHDOG_TIMEOUT_MAX; 0 if anything else. */
-static uint32_t parse_seconds(const char *s)
-{
-    uint32_t n = 0;
-    if (!*s)
-        return 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return 0;
-        n = n * 10 + (uint32_t)(*s - '0');
-        if (n > WATCHDOG_TIMEOUT_MAX)
-            return 0;
-    }
-    return n;
-}
-
-uint32_t watchdog_cmdline(const char *cmdline)
-{
-    char val[16], shown[64];
-    int n = cmdline_get(cmdline, "watchdog", val, sizeof(val));
-    if (n == CMDLINE_NOT_FOUND)
-        return 0;
-    uint32_t seconds = n >= 0 ? parse_seconds(val) : 0;
-    if (seconds)
-        return seconds;
-    if (n == CMDLINE_TOO_LONG)
-        fmt_snprintf(shown, sizeof(shown), "(too long)");
-    else
-        quote(shown, sizeof(shown), val, (size_t)n, QUOTE_BARE, sizeof(val));
-    log_error("cmdline",
-              "watchdog=%s: expected a whole number of seconds from 1 to %u; no watchdog", shown,
-              WATCHDOG_TIMEOUT_MAX);
-    return 0;
-}
 
 /* Allocate one of Xen's watchdogs (id 0), armed for timeout_s. */
 static long arm(struct watchdog *w)

@@ -27,13 +27,6 @@ struct watchdog {
 };
 
 /*
- * The watchdog=N word: N (1 to WATCHDOG_TIMEOUT_MAX), or 0 if absent.  A bad
- * value logs "test-vm: cmdline: error: watchdog=...: ..." and gives 0 (no
- * watchdog), as a bad feature-* word keeps its default.
- */
-uint32_t watchdog_cmdline(const char *cmdline);
-
-/*
  * Arm the watchdog for timeout_s (nothing if 0) and log it.  Returns 0 or
  * Xen's -errno; after a failure the next watchdog_tick() that pets tries again.
  */

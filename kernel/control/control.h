@@ -20,6 +20,7 @@
 #include "drivers/xenstore/xenstore.h"
 #include "kernel/boot_id.h"
 #include "kernel/command.h"
+#include "kernel/config.h"
 #include "kernel/memcheck.h"
 
 /* What the interpreter needs of the machine: the kernel's is kernel/power.c and the timer. */
@@ -61,45 +62,6 @@ struct control_power {
 
 /* control_next_deadline() when nothing is scheduled. */
 #define CONTROL_NO_DEADLINE UINT64_MAX
-
-/* What the kernel command line says about each control/feature-* key. */
-enum control_feature {
-    FEATURE_ON,   /* write "1" (the default) */
-    FEATURE_OFF,  /* write "0" */
-    FEATURE_OMIT, /* write nothing */
-};
-
-#define CONTROL_IPS_MAX         8  /* ip= words used */
-#define CONTROL_IP_MAX          46 /* INET6_ADDRSTRLEN: the longest address text, with its NUL */
-#define CONTROL_AGENT_REFRESH_S 60 /* as xe-guest-utilities' xe-daemon (its -i default) */
-
-/* What the guest agent publishes (README.md, "Guest-agent keys"): see
- * kernel/control/control_agent.c. */
-struct control_agent_config {
-    bool on;             /* publish them (command line agent=on, the default) */
-    uint32_t version[4]; /* attr/PVAddons/{Major,Minor,Micro,Build}Version */
-    char ips[CONTROL_IPS_MAX][CONTROL_IP_MAX]; /* ip= words, validated */
-    unsigned int nips;
-    uint64_t mem_total_kib; /* RAM in the memory map */
-    uint64_t mem_used_kib;  /* what the VM itself takes of it */
-};
-
-/* memcheck=MiB or memcheck=all, and the free RAM it may fill (kernel/vm_boot.c finds it). */
-struct control_memcheck_config {
-    bool on, all;
-    uint32_t mib;
-    uint64_t free_first_pfn, free_pages;
-};
-
-struct control_config {
-    enum control_feature feature_poweroff;
-    enum control_feature feature_reboot;
-    enum control_feature feature_suspend;
-    bool suspend_evtchn; /* offer the suspend event channel (device/suspend/event-channel) */
-    struct control_agent_config agent;
-    unsigned int heartbeat_s; /* heartbeat=N: every N s; 0: none */
-    struct control_memcheck_config memcheck;
-};
 
 /* The watch tokens; events with other tokens are not the interpreter's. */
 #define CONTROL_TOKEN_SHUTDOWN "test-vm:shutdown"

@@ -1,5 +1,5 @@
 /*
- * Fuzz the kernel command line parser (kernel/cmdline.c): the toolstack
+ * Fuzz the kernel command line parser (kernel/cmdline.c, kernel/config.c): the toolstack
  * writes the command line (xl's `cmdline = "..."`), so it is host input.
  *
  * Input: [len] [key_len] [key...] [command line...]
@@ -39,6 +39,7 @@
 #include <arpa/inet.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/watchdog.h"
 #include "lib/printk.h"
 

@@ -17,6 +17,7 @@
 
 #include "drivers/timer.h"
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/control/control.h"
 #include "kernel/devices.h"
 #include "kernel/power.h"
@@ -78,11 +79,11 @@ static inline int devices_up_setup(void **state)
  */
 static inline void devices_boot_vm(struct vm *vm, struct control *c, const char *cmdline)
 {
-    struct control_config config;
-    cmdline_control_config(cmdline, &config);
+    struct vm_config config;
+    config_from_cmdline(cmdline, &config);
     struct control_power power = power_of_devices(&d);
     d.watchdog = &vm->watchdog; /* long steps pet it too, as in the kernel */
-    assert_int_equal(vm_start(vm, c, &d.xenstore, &power, &config, watchdog_cmdline(cmdline)), 0);
+    assert_int_equal(vm_start(vm, c, &d.xenstore, &power, &config.control, config.watchdog_s), 0);
 }
 
 static inline void devices_vm_turn(struct vm *vm)

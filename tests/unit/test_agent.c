@@ -5,6 +5,7 @@
 #include "control_fixture.h"
 
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/control/control_status.h"
 #include "version.h"
 

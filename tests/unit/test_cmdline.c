@@ -1,4 +1,5 @@
-/* Kernel command line parsing (kernel/cmdline.c). */
+/* Kernel command line parsing (kernel/cmdline.c) and the configuration it makes (kernel/config.c).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 
 #include "log_fixture.h"
 
@@ -147,6 +149,37 @@ static void test_suspend_evtchn_word(void **state)
                         "test-vm: cmdline: error: suspend-evtchn=yes: expected 0 or 1; using 0\n");
 }
 
+/* config_from_cmdline: every word, watchdog= and debug= with the interpreter's. */
+static void test_every_word_in_one_config(void **state)
+{
+    (void)state;
+    struct vm_config cfg;
+    assert_int_equal(config_from_cmdline("watchdog=30 debug=fault feature-reboot=0", &cfg), 0);
+    assert_int_equal(cfg.watchdog_s, 30);
+    assert_int_equal(cfg.debug, VM_DEBUG_FAULT);
+    assert_int_equal(cfg.control.feature_reboot, FEATURE_OFF);
+    assert_int_equal(cfg.control.feature_poweroff, FEATURE_ON);
+
+    assert_int_equal(config_from_cmdline("debug=stack-overflow", &cfg), 0);
+    assert_int_equal(cfg.debug, VM_DEBUG_STACK_OVERFLOW);
+    assert_int_equal(cfg.watchdog_s, 0);
+
+    /* debug=none, another value or none at all: no misbehaviour, and nothing logged. */
+    static const char *const quiet[] = {"", "debug=none", "debug=", "debug=faults", "debug"};
+    for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+        log_capture_clear();
+        assert_int_equal(config_from_cmdline(quiet[i], &cfg), 0);
+        assert_int_equal(cfg.debug, VM_DEBUG_NONE);
+        assert_string_equal(log_capture_text(), "");
+    }
+    /* A bad watchdog= is logged and gives none (watchdog_cmdline's own tests:
+     * test_watchdog_boot.c). */
+    log_capture_clear();
+    config_from_cmdline("watchdog=soon", &cfg);
+    assert_int_equal(cfg.watchdog_s, 0);
+    assert_non_null(strstr(log_capture_text(), "watchdog=soon: expected a whole number"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +190,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_config, log_setup, log_teardown),
         cmocka_unit_test_setup_teardown(test_config_bad_values, log_setup, log_teardown),
         cmocka_unit_test_setup_teardown(test_suspend_evtchn_word, log_setup, log_teardown),
+        cmocka_unit_test_setup_teardown(test_every_word_in_one_config, log_setup, log_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

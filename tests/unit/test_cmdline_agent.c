@@ -1,4 +1,4 @@
-/* The guest agent's and heartbeat's command line words (kernel/cmdline_agent.c, ip_address.c). */
+/* The guest agent's and heartbeat's command line words (kernel/config_agent.c, ip_address.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/ip_address.h"
 
 #include "log_fixture.h"

@@ -6,6 +6,7 @@
 #include "control_fixture.h"
 #include "kernel/control/control_status.h"
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 
 #define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
 

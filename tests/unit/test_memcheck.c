@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/memcheck.h"
 
 #define PAGES 64

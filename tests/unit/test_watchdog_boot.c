@@ -17,6 +17,7 @@
 #include "arch/xen_calls.h"
 #include "drivers/timer.h"
 #include "kernel/cmdline.h"
+#include "kernel/config.h"
 #include "kernel/control/control.h"
 #include "kernel/loop.h"
 #include "kernel/power.h"

@@ -1,7 +1,8 @@
 /*
- * The command line words of the guest agent and the heartbeat: see
- * cmdline.h, cmdline_agent_config().
+ * The command line words of the guest agent, the heartbeat and memcheck=:
+ * see config.h, cmdline_agent_config().
  */
+#include "kernel/config.h"
 #include "kernel/cmdline.h"
 
 #include "kernel/ip_address.h"
