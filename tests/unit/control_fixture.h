@@ -261,6 +261,9 @@ static inline int start(struct fixture *f)
     return err;
 }
 
+/* A cmocka test that runs on a fixture that has booted (started_setup). */
+#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
+
 /* A fixture that has booted, with an empty log. */
 static inline int started_setup(void **state)
 {

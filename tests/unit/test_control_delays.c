@@ -6,8 +6,6 @@
  */
 #include "control_fixture.h"
 
-#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
-
 static uint64_t now_ms(struct fixture *f)
 {
     return fxs_now_ns(f->fx) / 1000000u;

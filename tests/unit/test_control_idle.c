@@ -5,8 +5,7 @@
  */
 #include "control_fixture.h"
 
-#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
-#define MS         1000000ull
+#define MS 1000000ull
 
 static const char *const IGNORE = "{\"when\":\"now\",\"action\":\"ignore\"}";
 

@@ -8,8 +8,6 @@
 #include "kernel/cmdline.h"
 #include "kernel/config.h"
 
-#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
-
 static const char NOW_SUSPEND[] = "{\"when\":\"now\",\"action\":\"suspend\"}";
 
 /*

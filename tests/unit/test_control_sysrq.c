@@ -1,8 +1,6 @@
 /* control/sysrq (xl sysrq DOM KEY): acked with "" as Linux does; b, o and c act. */
 #include "control_fixture.h"
 
-#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
-
 static void test_sysrq_keys_that_act(void **state)
 {
     static const struct {

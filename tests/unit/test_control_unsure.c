@@ -6,8 +6,6 @@
  */
 #include "control_fixture.h"
 
-#define STARTED(t) cmocka_unit_test_setup_teardown(t, started_setup, fixture_teardown)
-
 /* Leaves the next `left` plain (tx 0) READs of path unanswered: each one times out. */
 struct unanswered_reads {
     const char *path;
