@@ -1,7 +1,7 @@
 # xen-test-vm: a tiny PVH guest kernel for testing Xen toolstacks.
 #
 #   make              build/test-vm.xen and build/test-vm.xen.gz, and build/floor.xen
-#   make floor        build/floor.xen, the floor guest (README.md, "The floor guest")
+#   make floor        build/floor.xen, the floor guest (docs/lab.md, "The floor guest")
 #   make unit         host unit tests (cmocka, ASan+UBSan) against a simulated Xen
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (default 60) each
 #                     (FUZZ_TARGETS="fuzz_control ...": only those; FUZZ_JOBS=N:
@@ -12,7 +12,7 @@
 #                     (LAB_XEN=4.20: the Debian 13 lab; default 4.17)
 #   make bench        every figure for ours, Linux and the floor (host + one lab
 #                     boot): build/bench/results.json and plots; make bench-readme
-#                     puts them into README.md
+#                     puts them into docs/bench.md
 #   make format       clang-format every source file (make format-check: only check)
 #   make dist         build/dist/xen-test-vm-VERSION.tar.gz, .rpm and .deb (tools/dist)
 
@@ -163,7 +163,7 @@ FUZZ_IGNORE := tests/fuzz/coverage-ignore.txt
 # sanitizers goes to its own folder (build/fuzz-undefined/ for
 # FUZZ_SANITIZERS=undefined), as OSS-Fuzz keeps a build per sanitizer: UBSan
 # alone runs about twice as many inputs a second, for a long run of the
-# oracles (README, "Soak and long fuzzing").
+# oracles (docs/testing.md, "Soak and long fuzzing").
 FUZZ_SANITIZERS ?= address,undefined
 comma      := ,
 FUZZ_DIR   := $(B)/fuzz$(if $(filter address$(comma)undefined,$(FUZZ_SANITIZERS)),,-$(subst $(comma),-,$(FUZZ_SANITIZERS)))

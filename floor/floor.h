@@ -1,7 +1,7 @@
 /*
  * The floor guest (build/floor.xen, `make floor`): the least a PVH guest can
  * do and still be driven like one, so that what xl and Xen cost on their own
- * shows beside the test VM (README.md, "The floor guest").  It watches
+ * shows beside the test VM (docs/lab.md, "The floor guest").  It watches
  * control/shutdown and control/sysrq, writes control/feature-poweroff = "1"
  * (its one "ready" write), and then sleeps in SCHEDOP_poll on its xenstore
  * event channel.  It acks (writes "") control/sysrq whatever it holds, and

@@ -1,5 +1,5 @@
 /*
- * The boot identity (README.md, "Boot identity"): 128 random bits drawn once
+ * The boot identity (docs/protocol.md, "Boot identity"): 128 random bits drawn once
  * at each cold boot and kept in RAM, so data/test-vm/boot-id is the same
  * after a suspend/resume, a migration or a checkpoint (the same memory image
  * came back) and different after a reboot (a new boot).

@@ -2,7 +2,7 @@
  * The guest's own boot time: the TSC read at the PVH entry's first
  * instruction (boot/entry.S), then at each boot stage, turned into
  * microseconds since the entry with pvclock's rate once the VM is ready, and
- * reported once (README.md, "Status keys": boot-us, boot-stages).
+ * reported once (docs/protocol.md, "Status keys": boot-us, boot-stages).
  *
  * The stages, in boot order, each named after the console line it follows:
  *   c-entry         C code runs (long mode, a stack): before "Xen CPUID leaves"

@@ -3,7 +3,7 @@
  *
  *     {"when":"onshutdown","ack":"none","action":"reboot"}
  *
- * parsed strictly (see README.md, "control/testing"): "when" and
+ * parsed strictly (see docs/protocol.md, "control/testing"): "when" and
  * "action" are required, "ack" defaults to "ok", every value is a string, and
  * unknown or duplicate fields are errors, so that a tester's typo is reported
  * instead of silently changing what the VM does.

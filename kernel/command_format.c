@@ -64,7 +64,8 @@ void command_format(const struct command *cmd, char *buf, size_t len)
         append(buf, len, &n, ",\"on\":[");
         for (unsigned int r = 0; r < COMMAND_REQUEST_COUNT; r++) {
             if (cmd->on & (1u << r)) {
-                append(buf, len, &n, "%s\"%s\"", sep, command_request_name((enum command_request)r));
+                append(buf, len, &n, "%s\"%s\"", sep,
+                       command_request_name((enum command_request)r));
                 sep = ",";
             }
         }

@@ -1,6 +1,6 @@
 /*
  * The VM's configuration, and the one place that turns every kernel
- * command-line word into it (README.md, "Kernel command line"):
+ * command-line word into it (docs/protocol.md, "Kernel command line"):
  * kernel/config.c (features, suspend-evtchn=, watchdog=, debug=) and
  * kernel/config_agent.c (agent=, agent-version=, ip=, heartbeat=, memcheck=).
  * The words are found by kernel/cmdline.c, the lexer.
@@ -22,7 +22,7 @@ enum control_feature {
 #define CONTROL_IP_MAX          46 /* INET6_ADDRSTRLEN: the longest address text, with its NUL */
 #define CONTROL_AGENT_REFRESH_S 60 /* as xe-guest-utilities' xe-daemon (its -i default) */
 
-/* What the guest agent publishes (README.md, "Guest-agent keys"): see
+/* What the guest agent publishes (docs/protocol.md, "Guest-agent keys"): see
  * kernel/control/control_agent.c. */
 struct control_agent_config {
     bool on;             /* publish them (command line agent=on, the default) */

@@ -1,5 +1,5 @@
 /*
- * Memory integrity across suspend, checkpoint and migration (README.md,
+ * Memory integrity across suspend, checkpoint and migration (docs/protocol.md,
  * "Memory integrity"): memcheck=MiB (or all) fills that much free RAM at
  * boot with a pattern derived from the boot-id and each page's frame number;
  * a check later finds every page whose contents changed, or that came back

@@ -1,5 +1,5 @@
 /*
- * watchdog=N on the kernel command line (README.md, "Kernel command line"):
+ * watchdog=N on the kernel command line (docs/protocol.md, "Kernel command line"):
  * one of Xen's domain watchdogs (SCHEDOP_watchdog), armed at boot for N
  * seconds and petted every N/2 s by the main loop.  While the loop runs the
  * domain lives; once it stops (the "hang" action, or a real hang) Xen shuts

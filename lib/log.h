@@ -1,6 +1,6 @@
 /*
  * The kernel's log lines, in the two forms every console line of the VM takes
- * (README.md, "Console lines"):
+ * (docs/protocol.md, "Console lines"):
  *
  *   test-vm: <where>: <message>
  *   test-vm: <where>: error: <message>

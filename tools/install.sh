@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/install.sh: put xen-test-vm on a XenServer (or XCP-ng) host or pool,
-# from the tester's machine, over root ssh.  See README.md, "XenServer".
+# from the tester's machine, over root ssh.  See docs/xenserver.md, "XenServer".
 #
 #   tools/install.sh [options] HOST [KERNEL]
 #
@@ -9,7 +9,7 @@
 # tarball, the xen-test-vm-*.xen.gz beside this script).
 #
 #   --name NAME      the VM's name-label (default "xen-test-vm VERSION")
-#   --memory MiB     all four memory limits (default 16, see README)
+#   --memory MiB     all four memory limits (default 16, see docs/xenserver.md)
 #   --cmdline TEXT   the kernel command line (PV-args), e.g. "feature-suspend=0"
 #   --start          start the VM, wait until it is ready, print "domid N"
 #   --template       make a template instead of a VM
@@ -90,7 +90,7 @@ if [ ${#args[@]} -lt 1 ] || [ ${#args[@]} -gt 2 ]; then
 fi
 host=${args[0]}
 [ -n "$host" ] || usage_error "HOST is empty"
-# 2 MiB is the least the VM boots with (README, "Memory"); 1048576 (1 TiB) keeps
+# 2 MiB is the least the VM boots with (docs/lab.md, "Memory"); 1048576 (1 TiB) keeps
 # the bytes well inside 64 bits and any host.
 case $memory in '' | *[!0-9]* | 0*) usage_error "--memory takes a whole number of MiB, not \"$memory\"" ;; esac
 { [ "${#memory}" -le 7 ] && [ "$memory" -ge 2 ] && [ "$memory" -le 1048576 ]; } ||

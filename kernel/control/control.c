@@ -1,7 +1,7 @@
 /*
  * The control interpreter's interface: boot, which watch fired, and what is
  * due.  See control.h, control_internal.h for its other files, and
- * README.md, "The protocol" for the protocol and every console line.
+ * docs/protocol.md, "The protocol" for the protocol and every console line.
  */
 #include "kernel/control/control_internal.h"
 

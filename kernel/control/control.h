@@ -1,6 +1,6 @@
 /*
  * The control interpreter: watches control/shutdown and control/testing,
- * acks, and decides what the VM does.  README.md, "The protocol" is its reference:
+ * acks, and decides what the VM does.  docs/protocol.md, "The protocol" is its reference:
  * every key it reads and writes and every console line it prints.
  *
  * It never issues a hypercall: it talks to xenstore through the xenstore
@@ -70,7 +70,7 @@ struct control_power {
 
 #define CONTROL_ERROR_MAX 384
 
-/* What data/test-vm/ shows (README.md, "Status keys"). */
+/* What data/test-vm/ shows (docs/protocol.md, "Status keys"). */
 struct control_status {
     /* "ready", "pending", "degraded", "acking", "acting", "suspending", "shutting-down",
        "hung" or "crashing" */

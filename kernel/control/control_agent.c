@@ -1,7 +1,7 @@
 /*
  * What a guest agent publishes, for toolstacks that show it (xapi's
  * VM_guest_metrics): the layout of XenServer's Linux agent,
- * xe-guest-utilities' xe-daemon (README.md, "Guest-agent keys"), with this
+ * xe-guest-utilities' xe-daemon (docs/protocol.md, "Guest-agent keys"), with this
  * VM's own figures; and the heartbeat (heartbeat=N).  Both are periodic:
  * their deadlines join control_next_deadline(), so the main loop sleeps on
  * the one-shot timer until they are due, and nothing polls.

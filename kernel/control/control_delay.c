@@ -1,5 +1,5 @@
 /*
- * A command's delayed steps (README.md, "Delays"): ack_delay_ms waits after
+ * A command's delayed steps (docs/protocol.md, "Delays"): ack_delay_ms waits after
  * a request before acking it, action_delay_ms before the action.  Only one
  * command is under way at a time; while it waits the VM stays responsive:
  * a new valid command replaces it, and requests are logged and left alone.

@@ -1,5 +1,5 @@
 /*
- * The idle check (README.md, "Never deaf"): the VM does not rely on watch
+ * The idle check (docs/protocol.md, "Never deaf"): the VM does not rely on watch
  * events alone.  While none comes, it reads control/testing,
  * control/shutdown and control/sysrq itself: CONTROL_IDLE_FIRST_MS after the
  * last event, then after 10, 20 and 40 s more, then every 60 s.  A key that

@@ -1,5 +1,5 @@
 /*
- * memcheck= on the command line (README.md, "Memory integrity"): the pages
+ * memcheck= on the command line (docs/protocol.md, "Memory integrity"): the pages
  * filled at boot, verified after every resume and on the action memcheck,
  * the result in data/test-vm/memcheck and on the console.
  */

@@ -1,5 +1,5 @@
 /*
- * control/shutdown: the toolstack's requests.  See README.md, "The protocol".
+ * control/shutdown: the toolstack's requests.  See docs/protocol.md, "The protocol".
  *
  * The request is read and acked inside one xenstore transaction, as Linux
  * does (drivers/xen/manage.c): if anyone writes the key between our read and

@@ -1,6 +1,6 @@
 /*
  * What the control interpreter publishes for test harnesses: the
- * control/feature-* keys and data/test-vm/ (README.md, "The protocol", "Status
+ * control/feature-* keys and data/test-vm/ (docs/protocol.md, "The protocol", "Status
  * keys"), and the error reporting that goes with them.  Failures to write are
  * logged, never fatal: the console line is the record of last resort, and
  * the failed key's group is written again after a back-off (struct control's

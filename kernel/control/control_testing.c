@@ -1,5 +1,5 @@
 /*
- * control/testing: the tester's commands.  See README.md, "The protocol".
+ * control/testing: the tester's commands.  See docs/protocol.md, "The protocol".
  *
  * Read and acked with "" in one transaction, like a shutdown request (see
  * control_shutdown.c), so a command written between our read and our ack is

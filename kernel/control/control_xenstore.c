@@ -1,5 +1,5 @@
 /*
- * The guest's own xenstore operations on command (README.md, "Guest-side
+ * The guest's own xenstore operations on command (docs/protocol.md, "Guest-side
  * xenstore operations"): xenstore-write, xenstore-rm, xenstore-flood and
  * xenstore-unwatch.  Each is done as the guest (relative paths under its home, absolute ones where
  * xenstored lets it), and its result goes to data/test-vm/last-result: "ok"

@@ -2,7 +2,7 @@
  * Fuzz the control/testing command parser (kernel/command.c, over
  * kernel/json_scan.c) and the quoting of untrusted values (lib/quote.c).
  * Beyond "no crash": an error is one NUL-terminated line and one of the
- * reasons README.md lists (reasons[] below: keep the two the same), an
+ * reasons docs/protocol.md lists (reasons[] below: keep the two the same), an
  * accepted command's normalised form parses back to the same command, and
  * quoted output for the console is printable ASCII.
  */
@@ -29,7 +29,7 @@ static void check_one_line(const char *s, size_t max)
         check(s[i] != '\n' && s[i] != '\r');
 }
 
-/* README.md's list of <reason>s; in these, # is a decimal number and * any text. */
+/* docs/protocol.md's list of <reason>s; in these, # is a decimal number and * any text. */
 static const char *const reasons[] = {
     "not valid JSON (at byte #)",
     "not valid JSON (it ends too early)",

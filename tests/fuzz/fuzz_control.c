@@ -761,7 +761,7 @@ static void idle_check(void)
  * command is taken (acked and accepted) within a bounded simulated time,
  * unless the VM was told to hang.  The faults still armed may hit it; the
  * VM's retries get past them, but for an EACCES on its ack, which it reports
- * and does not retry (README, Permissions: the tester must chmod the key).
+ * and does not retry (docs/protocol.md, "Permissions": the tester must chmod the key).
  */
 #define ANSWER_WITHIN_NS (120 * 1000000000ull)
 static void answers_a_fresh_command(void)

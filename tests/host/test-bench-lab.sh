@@ -2,7 +2,7 @@
 # shellcheck disable=SC2016,SC2012,SC2034 # eval'd check conditions (they use $contract); ls for messages
 # tests/bench/lab's density scenario against the fake dom0 tools: it stops at
 # its cap and says so, counts the guests that ack a sysrq, destroys them all,
-# and prints figure lines as the contract has them (README, "Size and
+# and prints figure lines as the contract has them (docs/bench.md, "Size and
 # speed"), n/a with the same labels for a kind dom0 lacks.
 # shellcheck source=tests/host/lib.bash
 . "$(dirname "$0")/lib.bash"

@@ -86,8 +86,8 @@ check readme-row-values "expected the latency_sysrq_p50_us row with its values a
 check readme-keeps-the-rest "expected the lines outside the markers unchanged, saw $(diff <(sed '/^<!-- bench: begin/,/^<!-- bench: end/d' "$work/README.orig") <(sed '/^<!-- bench: begin/,/^<!-- bench: end/d' "$readme") | head -n 3 | tr '\n' '|')" \
     diff -q <(sed '/^<!-- bench: begin/,/^<!-- bench: end/d' "$work/README.orig") <(sed '/^<!-- bench: begin/,/^<!-- bench: end/d' "$readme")
 check readme-old-table-gone "expected the old table replaced, saw it" eval '! grep -q "^old table" "$readme"'
-check readme-plots "expected latency.png copied and linked (storm.png is not there), saw $(ls "$work/plots" 2>&1 | tr '\n' ' ')" \
-    eval '[ -f "$work/plots/latency.png" ] && ! [ -f "$work/plots/storm.png" ] && grep -qF "[latency.png]($work/plots/latency.png)" "$readme"'
+check readme-plots "expected latency.png copied and linked from the page folder (storm.png is not there), saw $(ls "$work/plots" 2>&1 | tr '\n' ' ')" \
+    eval '[ -f "$work/plots/latency.png" ] && ! [ -f "$work/plots/storm.png" ] && grep -qF "[latency.png](plots/latency.png)" "$readme"'
 "$repo/tests/bench/readme" "$work/res/results.json" "$readme" "$work/plots" >/dev/null 2>&1
 cp "$readme" "$work/README.twice"
 check readme-idempotent "expected a second run to change nothing, saw a difference" diff -q "$readme" "$work/README.twice"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016 # check conditions are eval'd strings
-# The layers (docs: README.md, "Source layout"): lib/ includes only lib/;
+# The layers (docs: docs/design.md, "Source layout"): lib/ includes only lib/;
 # drivers/ and arch/ never include kernel/ (the kernel's entry, boot/main.c,
 # is the one file that joins arch/ and kernel/).  A #include that breaks a
 # rule fails, naming the file and the line.  Then the check itself: a line

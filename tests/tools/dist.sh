@@ -32,7 +32,9 @@ t_reproducible() {
     local tgz=$a/build/dist/xen-test-vm-$fileversion-$rev.tar.gz n=xen-test-vm-$fileversion-$rev
     local list
     list=$(tar -tzvf "$tgz" | awk '{ print $1, $2, $6 }' | paste -sd' ' -)
-    expect_eq "tarball listing" "drwxr-xr-x 0/0 $n/ -rw-r--r-- 0/0 $n/LICENSE -rw-r--r-- 0/0 $n/README.md -rw-r--r-- 0/0 $n/SHA256SUMS -rwxr-xr-x 0/0 $n/install.sh -rwxr-xr-x 0/0 $n/test-vm-ctl -rw-r--r-- 0/0 $n/$n.xen -rw-r--r-- 0/0 $n/$n.xen.gz" "$list"
+    local docs d
+    docs=$(cd "$repo/docs" && for d in *.md; do printf ' -rw-r--r-- 0/0 %s' "$n/docs/$d"; done)
+    expect_eq "tarball listing" "drwxr-xr-x 0/0 $n/ -rw-r--r-- 0/0 $n/LICENSE -rw-r--r-- 0/0 $n/README.md -rw-r--r-- 0/0 $n/SHA256SUMS drwxr-xr-x 0/0 $n/docs/$docs -rwxr-xr-x 0/0 $n/install.sh -rwxr-xr-x 0/0 $n/test-vm-ctl -rw-r--r-- 0/0 $n/$n.xen -rw-r--r-- 0/0 $n/$n.xen.gz" "$list"
     mkdir -p "$t_dir/x"
     tar -C "$t_dir/x" -xzf "$tgz"
     (cd "$t_dir/x/$n" && sha256sum -c --quiet SHA256SUMS) || bad "expected the tarball's SHA256SUMS to verify"

@@ -264,7 +264,7 @@ t_readme_xe() {
         *params=power-state,dom-id) expect_out $'power-state ( RO)    : running\n         dom-id ( RO): 7' ;;
         *params=power-state) expect_out "power-state ( RO)    : running" ;;
         esac
-    done < <(awk '/^#### Recipes: failures of xenopsd/ { f = 1 } /^What was checked where/ { f = 0 } f && /^\| / { print }' "$repo/README.md" |
+    done < <(awk '/^#### Recipes: failures of xenopsd/ { f = 1 } /^What was checked where/ { f = 0 } f && /^\| / { print }' "$repo/docs/xenserver.md" |
         awk -F' [|] ' '{ print $3 }' | grep -o '`xe [^`]*`' | tr -d '`' | sort -u)
     [ "$n" -ge 5 ] || bad "expected README's recipes to hold 5 xe commands, saw $n"
 }

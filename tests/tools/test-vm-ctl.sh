@@ -308,11 +308,11 @@ t_no_watch() {
     t_run ctl_in "$sh" --timeout 1 now 5 ignore; expect_rc 3
 }
 
-# help lists every action and field of README's table ("The command"), and
+# help lists every action and field of the protocol's table (docs/protocol.md, "control/testing"), and
 # nothing else; help NAME is that one line; --version the source tree's.
 t_help() {
     new_store
-    local readme=$repo/README.md actions fields listed name
+    local readme=$repo/docs/protocol.md actions fields listed name
     # shellcheck disable=SC2016 # markdown's backquotes, not the shell's
     actions=$(grep -m1 '^| `action` | yes |' "$readme" | grep -o '`"[a-z-]*"`' | tr -d '`"' | sort -u)
     # shellcheck disable=SC2016 # the same

@@ -80,7 +80,7 @@ static void test_a_wait_after_the_jump_lasts_as_long_as_asked(void **state)
 }
 
 /*
- * README, Watchdogs: after a restore "the next pet arms a new one, so for at
+ * docs/protocol.md, "Watchdogs": after a restore "the next pet arms a new one, so for at
  * most N/2 s after a restore no watchdog runs", also when the new host's
  * time is an hour behind (before: the next pet came an hour late).
  */

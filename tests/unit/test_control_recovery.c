@@ -229,7 +229,8 @@ static bool refuse_version_writes(struct fake_xenstored *fx, const struct xsd_so
     return true;
 }
 
-/* README, Boot: state last, "so that when state reads ready all the others are there". */
+/* docs/protocol.md, "Boot": state last, "so that when state reads ready all the others are there".
+ */
 static void test_state_is_not_ready_while_an_earlier_key_is_missing(void **state)
 {
     struct fixture *f = *state;

@@ -10,7 +10,7 @@
 #          the shell's xenstore-write + xenstore-read, the bound of the old
 #          figures (BENCH_TOOLS_ROUNDS, default 40)
 # Prints "bench: FIGURE GUEST VALUE UNIT LABEL" and "bench-series:" lines
-# (README, "Size and speed").  A kind whose kernel the lab lacks is skipped.
+# (docs/bench.md, "Size and speed").  A kind whose kernel the lab lacks is skipped.
 # shellcheck source=SCRIPTDIR/../../lab/lib.sh
 . /lab/lib.sh
 

@@ -10,7 +10,7 @@
 # Each time is a mean over BENCH_LIFECYCLE_ROUNDS rounds (default 3), taken with
 # dom0's /proc/timer_list clock (lab_now_us; one read's cost, dom0_clock_us,
 # is in every interval once).  A kind whose kernel dom0 lacks prints n/a.
-# Prints "bench: FIGURE GUEST VALUE UNIT LABEL" lines (README, "Size and speed").
+# Prints "bench: FIGURE GUEST VALUE UNIT LABEL" lines (docs/bench.md, "Size and speed").
 # shellcheck source=SCRIPTDIR/../../lab/lib.sh
 . /lab/lib.sh
 

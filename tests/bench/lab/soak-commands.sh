@@ -147,7 +147,7 @@ while [ "$w" -le "$VMS" ]; do
         }
     done <"soak.$w.keys"
     # A VM drops console output rather than stall when xenconsoled does not
-    # read (README, Console lines): then marks missing there are not lost
+    # read (docs/protocol.md, "Console lines"): then marks missing there are not lost
     # (their keys and the counters say so), and only the order of those seen
     # is checked.
     dropped=0

@@ -4,7 +4,7 @@
  * tests/bench/run collects.  Portable C11 (+ POSIX stdio): built into xsbench
  * for dom0 and into a cmocka unit test on the host.
  *
- * The line contract (README, "Size and speed"; tests/bench/run parses it):
+ * The line contract (docs/bench.md, "Size and speed"; tests/bench/run parses it):
  *     bench: FIGURE GUEST VALUE UNIT LABEL...
  *     bench-series: SERIES GUEST X Y
  * FIGURE and SERIES are [a-z0-9_]+, GUEST ours|linux|floor|dom0, VALUE a

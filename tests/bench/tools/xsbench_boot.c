@@ -1,6 +1,6 @@
 /*
  * xsbench create: ours' own boot time, data/test-vm/boot-us and boot-stages
- * (README, "Status keys"; the VM measures it from the TSC at its entry).
+ * (docs/protocol.md, "Status keys"; the VM measures it from the TSC at its entry).
  */
 #include "xsbench.h"
 

@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# tests/lab/lib/control.sh: the test VM's control protocol (README.md, "The
+# tests/lab/lib/control.sh: the test VM's control protocol (docs/protocol.md, "The
 # protocol"): control/shutdown requests and control/testing commands, through
 # test-vm-ctl (sourced by lib.sh).
 #

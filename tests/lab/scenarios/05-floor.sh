@@ -1,5 +1,5 @@
 #!/bin/sh
-# The floor guest (build/floor.xen; README.md, "The floor guest"): created as
+# The floor guest (build/floor.xen; docs/lab.md, "The floor guest"): created as
 # a PVH guest with the smallest memory xl takes, it says ready by writing
 # control/feature-poweroff = "1" (xl makes the key empty first), acks a
 # control/sysrq request (writes ""), and `xl shutdown -w` ends it with

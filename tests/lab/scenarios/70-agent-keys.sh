@@ -1,5 +1,5 @@
 #!/bin/sh
-# The guest-agent keys (README.md, "Guest-agent keys") as xapi would read
+# The guest-agent keys (docs/protocol.md, "Guest-agent keys") as xapi would read
 # them: PV drivers version, OS, addresses from ip=, memory in KiB and
 # data/updated; the boot-id; the heartbeat.  After xl save -c (a checkpoint)
 # and xl save + xl restore (a new domain) the boot-id is the same and the keys

@@ -35,7 +35,7 @@ vm_wait_key vm data/test-vm/memcheck "ok 2048" 30
 vm_wait_ready vm
 log "check after save and restore: $(check_time)"
 # No check found a corrupt page, whatever else a loaded xenstored made the VM
-# count as an error (a read that timed out counts too: README, "Status keys").
+# count as an error (a read that timed out counts too: docs/protocol.md, "Status keys").
 if grep -q 'test-vm: memcheck: error' "$(console_log vm)"; then
     fail "expected no memcheck error on the console, saw: $(grep 'test-vm: memcheck: error' "$(console_log vm)" | tail -n 1)"
 fi

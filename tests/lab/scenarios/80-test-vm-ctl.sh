@@ -85,7 +85,7 @@ vm_wait_key vm data/test-vm/commands $((n + 1))
 if grep -q EACCES "$(console_log vm)"; then fail "expected no EACCES on the console, saw one"; fi
 
 # How long one command takes, start to verdict, as a tester's script sees it
-# (README, test-vm-ctl): p50, min and max of N, printed, never asserted.
+# (docs/protocol.md, "test-vm-ctl"): p50, min and max of N, printed, never asserted.
 # The floor beside it: one xenstore-read, a process start and one request.
 # At most 60 s each (fewer runs then, and it says so): a loaded machine
 # must not push the scenario past its time limit.

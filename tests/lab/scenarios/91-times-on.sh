@@ -4,7 +4,7 @@
 # on ["suspend"] (times "always") refuses every suspend request (what xl
 # save writes), left unacked, while a poweroff (xl shutdown) is obeyed.  The
 # suspend requests are written directly, as a toolstack does: xl save itself
-# would wait 60 s for the ack (see README, recipes).
+# would wait 60 s for the ack (docs/protocol.md, "Recipes: what xl does").
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /lab/lib.sh
 
