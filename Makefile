@@ -162,7 +162,7 @@ FUZZ_IGNORE := tests/fuzz/coverage-ignore.txt
 # FUZZ_SANITIZERS: ASan and UBSan unless told otherwise.  A build with other
 # sanitizers goes to its own folder (build/fuzz-undefined/ for
 # FUZZ_SANITIZERS=undefined), as OSS-Fuzz keeps a build per sanitizer: UBSan
-# alone runs about twice as many inputs a second, for a long run of the
+# alone runs more inputs a second (docs/testing.md: fuzz_control 2,588 with two), for a long run of the
 # oracles (docs/testing.md, "Soak and long fuzzing").
 FUZZ_SANITIZERS ?= address,undefined
 comma      := ,
