@@ -44,6 +44,18 @@ struct hvm_start_info;
 void vm_boot(struct vm *vm, const struct hvm_start_info *si, const struct vm_image *image,
              unsigned int upcall_vector);
 
+struct devices;
+struct vm_config;
+
+/*
+ * vm_start() over a set of devices that are up (kernel/vm_boot.c): their
+ * power actions and xenstore, the watchdog petted in their long steps, the
+ * configuration's interpreter part and watchdog=.  vm_boot() ends with it,
+ * and the unit tests' devices fixture starts the VM with it.
+ */
+int vm_start_on_devices(struct vm *vm, struct devices *d, struct control *c,
+                        const struct vm_config *config);
+
 /*
  * Arm the watchdog (watchdog_s seconds, 0: none) before xenstore is used, so
  * that a VM that hangs from here on is shut down; then start the interpreter

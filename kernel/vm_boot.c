@@ -77,7 +77,13 @@ void vm_boot(struct vm *vm, const struct hvm_start_info *si, const struct vm_ima
         config->memcheck.free_first_pfn = free_pfn;
         config->memcheck.free_pages = boot.image_ram_end / 4096 - free_pfn;
     }
-    struct control_power power = power_of_devices(&devices);
-    devices.watchdog = &vm->watchdog; /* long steps pet it too (power_keepalive()) */
-    vm_start(vm, &control, &devices.xenstore, &power, config, vm_config.watchdog_s);
+    vm_start_on_devices(vm, &devices, &control, &vm_config);
+}
+
+int vm_start_on_devices(struct vm *vm, struct devices *d, struct control *c,
+                        const struct vm_config *config)
+{
+    struct control_power power = power_of_devices(d);
+    d->watchdog = &vm->watchdog; /* long steps pet it too (power_keepalive()) */
+    return vm_start(vm, c, &d->xenstore, &power, &config->control, config->watchdog_s);
 }

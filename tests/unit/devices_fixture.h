@@ -81,9 +81,7 @@ static inline void devices_boot_vm(struct vm *vm, struct control *c, const char 
 {
     struct vm_config config;
     config_from_cmdline(cmdline, &config);
-    struct control_power power = power_of_devices(&d);
-    d.watchdog = &vm->watchdog; /* long steps pet it too, as in the kernel */
-    assert_int_equal(vm_start(vm, c, &d.xenstore, &power, &config.control, config.watchdog_s), 0);
+    assert_int_equal(vm_start_on_devices(vm, &d, c, &config), 0);
 }
 
 static inline void devices_vm_turn(struct vm *vm)
